@@ -1,0 +1,1 @@
+//! formdesk-relay: the relay library (embeddable) behind the LAN service binary.

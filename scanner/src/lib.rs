@@ -1,0 +1,1 @@
+//! formdesk-scanner: QR decoding pipeline, frame sources and the camera worker.

@@ -1,0 +1,1 @@
+//! Empty library target: the tests live in tests.rs (one binary), helpers in util.rs.
