@@ -67,3 +67,16 @@ case $PROFILE in
   bench) ensure_apt "${APT_RUN[@]}" "${APT_TEST[@]}" "${APT_BENCH[@]}" ;;
   *) echo "usage: scripts/setup.sh run|test|bench" >&2; exit 2 ;;
 esac
+
+# The clerk terminal's front end (ui/: TypeScript + esbuild; src-tauri/build.rs builds it).
+command -v npm >/dev/null || { echo "setup: npm is missing; install Node.js 20 first" >&2; exit 1; }
+ensure_npm "$ROOT/ui"
+# The app's end-to-end tests drive the real window through tauri-driver (Tauri 2 line).
+case $PROFILE in
+  test|bench) ensure_cargo_tool tauri-driver tauri-driver "^2" ;;
+esac
+
+# The phone web apps (web/: citizen wallet + clerk companion PWAs). The relay serves (and
+# embeds) web/dist, so build it before any cargo build; esbuild takes about a second.
+ensure_npm "$ROOT/web"
+(cd "$ROOT/web" && node scripts/build.mjs >/dev/null)

@@ -1,0 +1,10 @@
+//! Integration tests of formdesk-protocol, one binary, one module per topic; helpers in
+//! `util`. Everything runs against the real shipped forms in relay/forms and real rendered
+//! PNGs decoded by rqrr.
+
+mod codec;
+mod exchange;
+mod forms;
+mod images;
+mod util;
+mod vectors;

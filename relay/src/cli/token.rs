@@ -1,0 +1,106 @@
+//! `formdesk-relay token create|list|revoke`: administration of the tokens of a data
+//! directory through the relay library's `auth` functions. The secret is printed once, on
+//! stdout, and never stored (the relay keeps only its SHA-256).
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use formdesk_relay::auth::{self, Role};
+use formdesk_relay::store::Store;
+
+use super::Failure;
+
+#[derive(Debug, Args)]
+pub struct DataDir {
+    /// Data directory of the relay.
+    #[arg(long, env = "FORMDESK_DATA_DIR")]
+    pub data_dir: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create a token and print its secret (shown once).
+    Create {
+        #[command(flatten)]
+        dir: DataDir,
+        /// desk (a clerk terminal), device (a clerk phone), integration (another system), admin.
+        #[arg(long, value_parser = ["desk", "device", "integration", "admin"])]
+        role: String,
+        /// The desk a desk or device token belongs to (required for those roles).
+        #[arg(long)]
+        desk: Option<String>,
+        /// Free text to recognise the token by later (no personal data).
+        #[arg(long, default_value = "")]
+        label: String,
+        /// Print one JSON object (id, role, desk, label, secret) instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List tokens (ids, roles, desks, labels; never secrets).
+    List {
+        #[command(flatten)]
+        dir: DataDir,
+        /// Print a JSON array instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a token by its id (as shown by `token list`).
+    Revoke {
+        #[command(flatten)]
+        dir: DataDir,
+        id: String,
+    },
+}
+
+pub fn run(cmd: TokenCommand) -> Result<(), Failure> {
+    match cmd {
+        TokenCommand::Create {
+            dir,
+            role,
+            desk,
+            label,
+            json,
+        } => {
+            let role: Role = role.parse().map_err(Failure::usage)?;
+            let store = open(&dir)?;
+            let (secret, info) = auth::create_token(&store, role, desk.as_deref(), &label)
+                .map_err(Failure::usage)?;
+            if json {
+                let mut v = serde_json::to_value(&info).context("encode token")?;
+                v["secret"] = secret.into();
+                println!("{v}");
+            } else {
+                println!("created {} token {}", info.role.as_str(), info.id);
+                println!("secret (shown once, store it now): {secret}");
+            }
+            Ok(())
+        }
+        TokenCommand::List { dir, json } => {
+            let tokens = auth::list_tokens(&open(&dir)?)?;
+            if json {
+                println!("{}", serde_json::to_string(&tokens).context("encode tokens")?);
+                return Ok(());
+            }
+            println!("{:<10} {:<12} {:<20} {:<8} LABEL", "ID", "ROLE", "DESK", "STATE");
+            for t in tokens {
+                let state = if t.revoked { "revoked" } else { "active" };
+                let desk = t.desk.as_deref().unwrap_or("-");
+                println!("{:<10} {:<12} {:<20} {:<8} {}", t.id, t.role.as_str(), desk, state, t.label);
+            }
+            Ok(())
+        }
+        TokenCommand::Revoke { dir, id } => {
+            if auth::revoke_token(&open(&dir)?, &id)? {
+                println!("revoked token {id}");
+                Ok(())
+            } else {
+                Err(Failure::usage(anyhow::anyhow!("no active token with id {id:?}")))
+            }
+        }
+    }
+}
+
+fn open(dir: &DataDir) -> anyhow::Result<Store> {
+    Store::open(&dir.data_dir).with_context(|| format!("cannot open the data directory {}", dir.data_dir.display()))
+}

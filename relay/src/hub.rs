@@ -1,0 +1,312 @@
+//! The hub: this node's connections, their groups, and fan-out to them.
+//!
+//! Each connection registers a bounded outbox (messages are pre-serialized `Arc<str>`, so a
+//! message is serialized once whatever the fan-out) and a [`ConnCtl`] the hub uses to ask
+//! the session to close. The hub never awaits a client: it copies the senders under a short
+//! std Mutex, then `try_send`s after unlocking. A full outbox means a slow consumer: the
+//! client is told to close with 4008 and the drop is counted; it loses nothing stored,
+//! because unacknowledged submissions are redelivered when it subscribes again.
+//! The `broker` sits in front of the hub so several nodes can share groups later.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+
+use formdesk_protocol::wire::{ServerEvent, UnsubscribeReason, CLOSE_SLOW};
+use tokio::sync::{mpsc, Notify};
+
+use crate::error::{Error, Result};
+use crate::group::Group;
+use crate::metrics::Metrics;
+
+/// A pre-serialized text message for a connection's outbox (clones share one buffer).
+pub type Outgoing = tokio_tungstenite::tungstenite::Utf8Bytes;
+
+/// How the hub asks a session to close (slow consumer, revoked, ...).
+#[derive(Default)]
+pub struct ConnCtl {
+    close: AtomicU16,
+    notify: Notify,
+}
+
+impl ConnCtl {
+    /// Asks the session to close with `code` (the first code wins).
+    pub fn close(&self, code: u16) {
+        if self.close.compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+            self.notify.notify_one();
+        }
+    }
+
+    /// The close code asked for, if any.
+    pub fn close_code(&self) -> Option<u16> {
+        match self.close.load(Ordering::Acquire) {
+            0 => None,
+            c => Some(c),
+        }
+    }
+
+    /// Resolves once a close was asked for.
+    pub async fn closed(&self) -> u16 {
+        loop {
+            if let Some(c) = self.close_code() {
+                return c;
+            }
+            self.notify.notified().await;
+        }
+    }
+}
+
+/// Outcome of one fan-out.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Delivery {
+    /// Outboxes the message was put into.
+    pub delivered: usize,
+    /// Subscribers dropped as slow consumers.
+    pub dropped: usize,
+}
+
+struct Conn {
+    tx: mpsc::Sender<Outgoing>,
+    ctl: Arc<ConnCtl>,
+    desk: Option<String>,
+    /// Group keys this connection is in (small: capped per connection).
+    groups: Vec<String>,
+}
+
+#[derive(Default)]
+struct Inner {
+    conns: HashMap<Arc<str>, Conn>,
+    /// group key → connection id → `once`.
+    groups: HashMap<String, HashMap<Arc<str>, bool>>,
+}
+
+/// This node's connections and groups.
+pub struct Hub {
+    /// std Mutex: every critical section is a few map operations, never an await.
+    inner: Mutex<Inner>,
+    metrics: Arc<Metrics>,
+    max_groups: usize,
+}
+
+impl Hub {
+    pub fn new(metrics: Arc<Metrics>, max_groups_per_conn: usize) -> Hub {
+        Hub { inner: Mutex::new(Inner::default()), metrics, max_groups: max_groups_per_conn }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds a connection.
+    pub fn register(&self, id: Arc<str>, desk: Option<String>, tx: mpsc::Sender<Outgoing>, ctl: Arc<ConnCtl>) {
+        self.lock().conns.insert(id, Conn { tx, ctl, desk, groups: Vec::new() });
+        self.metrics.connections.inc();
+    }
+
+    /// Removes a connection and all its subscriptions.
+    pub fn unregister(&self, id: &str) {
+        let mut inner = self.lock();
+        let Some(conn) = inner.conns.remove(id) else { return };
+        for key in conn.groups {
+            remove_sub(&mut inner, &self.metrics, &key, id);
+        }
+        drop(inner);
+        self.metrics.connections.dec();
+    }
+
+    /// Joins a group. Errors when the connection is at its group cap.
+    pub fn subscribe(&self, id: &str, key: &str, once: bool) -> Result<()> {
+        let mut inner = self.lock();
+        let conn = inner.conns.get_mut(id).ok_or_else(|| Error::NotFound("connection".into()))?;
+        if !conn.groups.iter().any(|g| g == key) {
+            if conn.groups.len() >= self.max_groups {
+                return Err(Error::Limit(format!("at most {} groups per connection", self.max_groups)));
+            }
+            conn.groups.push(key.to_string());
+        }
+        let (cid, _) = inner.conns.get_key_value(id).map(|(k, _)| (k.clone(), ())).unwrap();
+        let members = inner.groups.entry(key.to_string()).or_insert_with(|| {
+            self.metrics.groups.inc();
+            HashMap::new()
+        });
+        members.insert(cid, once);
+        Ok(())
+    }
+
+    /// Leaves a group; `false` if the connection was not in it.
+    pub fn unsubscribe(&self, id: &str, key: &str) -> bool {
+        let mut inner = self.lock();
+        let Some(conn) = inner.conns.get_mut(id) else { return false };
+        let before = conn.groups.len();
+        conn.groups.retain(|g| g != key);
+        let was = conn.groups.len() != before;
+        remove_sub(&mut inner, &self.metrics, key, id);
+        was
+    }
+
+    /// Whether a connection is in a group.
+    pub fn is_subscribed(&self, id: &str, key: &str) -> bool {
+        self.lock().groups.get(key).is_some_and(|m| m.contains_key(id))
+    }
+
+    /// The desk of a connection (`Some(None)`: connected, bound to no desk).
+    pub fn conn_desk(&self, id: &str) -> Option<Option<String>> {
+        self.lock().conns.get(id).map(|c| c.desk.clone())
+    }
+
+    /// Fans `msg` out to every local subscriber of group `key`. `once` subscribers are
+    /// removed in the same critical section (each gets exactly this one delivery) and then
+    /// told `unsubscribed`. Never waits on a client.
+    pub fn publish_local(&self, key: &str, msg: &Outgoing) -> Delivery {
+        let mut targets = Vec::new();
+        let mut once_targets = Vec::new();
+        {
+            let mut inner = self.lock();
+            let Some(members) = inner.groups.get(key) else { return Delivery::default() };
+            let mut once_ids = Vec::new();
+            for (cid, once) in members {
+                if *once {
+                    once_ids.push(cid.clone());
+                }
+            }
+            for (cid, _) in members.iter() {
+                if let Some(c) = inner.conns.get(cid) {
+                    targets.push((cid.clone(), c.tx.clone(), c.ctl.clone()));
+                }
+            }
+            for cid in once_ids {
+                if let Some(c) = inner.conns.get_mut(&cid) {
+                    c.groups.retain(|g| g != key);
+                    once_targets.push(cid.clone());
+                }
+                remove_sub(&mut inner, &self.metrics, key, &cid);
+            }
+        }
+        let notice = (!once_targets.is_empty()).then(|| unsubscribed_once(key));
+        let mut report = Delivery::default();
+        for (cid, tx, ctl) in targets {
+            let ok = self.push(&cid, &tx, &ctl, msg.clone());
+            if ok {
+                report.delivered += 1;
+                if let Some(n) = notice.as_ref().filter(|_| once_targets.contains(&cid)) {
+                    self.push(&cid, &tx, &ctl, n.clone());
+                }
+            } else {
+                report.dropped += 1;
+            }
+        }
+        report
+    }
+
+    /// Puts `msg` into one connection's outbox, for group `key` when given (a `once`
+    /// subscription of that group ends with this delivery). `false` if the connection is
+    /// gone, slow, or (with `key`) not subscribed.
+    pub fn deliver_to(&self, id: &str, key: Option<&str>, msg: Outgoing) -> bool {
+        let (tx, ctl, ended_once) = {
+            let mut inner = self.lock();
+            let Some(c) = inner.conns.get(id) else { return false };
+            let (tx, ctl) = (c.tx.clone(), c.ctl.clone());
+            let mut ended_once = false;
+            if let Some(key) = key {
+                match inner.groups.get(key).and_then(|m| m.get(id)) {
+                    None => return false,
+                    Some(true) => {
+                        ended_once = true;
+                        if let Some(c) = inner.conns.get_mut(id) {
+                            c.groups.retain(|g| g != key);
+                        }
+                        remove_sub(&mut inner, &self.metrics, key, id);
+                    }
+                    Some(false) => {}
+                }
+            }
+            (tx, ctl, ended_once)
+        };
+        let ok = self.push(id, &tx, &ctl, msg);
+        if ok && ended_once {
+            self.push(id, &tx, &ctl, unsubscribed_once(key.unwrap_or_default()));
+        }
+        ok
+    }
+
+    fn push(&self, id: &str, tx: &mpsc::Sender<Outgoing>, ctl: &ConnCtl, msg: Outgoing) -> bool {
+        match tx.try_send(msg) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(_)) => {
+                if ctl.close_code().is_none() {
+                    tracing::warn!(conn = id, "slow consumer: outbox full, disconnecting (4008)");
+                }
+                self.metrics.dropped_slow.inc();
+                ctl.close(CLOSE_SLOW);
+                false
+            }
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
+
+    /// Number of local connections.
+    pub fn connection_count(&self) -> usize {
+        self.lock().conns.len()
+    }
+}
+
+fn remove_sub(inner: &mut Inner, metrics: &Metrics, key: &str, id: &str) {
+    if let Some(members) = inner.groups.get_mut(key) {
+        members.remove(id);
+        if members.is_empty() {
+            inner.groups.remove(key);
+            metrics.groups.dec();
+        }
+    }
+}
+
+fn unsubscribed_once(key: &str) -> Outgoing {
+    let ev = ServerEvent::Unsubscribed { group: Group::name_of_key(key).to_string(), reason: UnsubscribeReason::Once };
+    serde_json::to_string(&ev).unwrap_or_default().into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(hub: &Hub, id: &str, cap: usize) -> (mpsc::Receiver<Outgoing>, Arc<ConnCtl>) {
+        let (tx, rx) = mpsc::channel(cap);
+        let ctl = Arc::new(ConnCtl::default());
+        hub.register(id.into(), Some("d".into()), tx, ctl.clone());
+        (rx, ctl)
+    }
+
+    #[test]
+    fn once_subscribers_get_one_delivery_then_a_notice() {
+        let hub = Hub::new(Arc::new(Metrics::new()), 8);
+        let (mut rx, _) = conn(&hub, "a", 8);
+        hub.subscribe("a", "d:d:req.1", true).unwrap();
+        assert_eq!(hub.publish_local("d:d:req.1", &Outgoing::from("m1")).delivered, 1);
+        assert_eq!(hub.publish_local("d:d:req.1", &Outgoing::from("m2")).delivered, 0);
+        assert_eq!(&*rx.try_recv().unwrap(), "m1");
+        assert!(rx.try_recv().unwrap().contains("\"reason\":\"once\""));
+        assert!(rx.try_recv().is_err());
+    }
+
+    #[test]
+    fn a_full_outbox_closes_the_slow_client_without_blocking() {
+        let hub = Hub::new(Arc::new(Metrics::new()), 8);
+        let (_rx, ctl) = conn(&hub, "a", 1);
+        hub.subscribe("a", "g", false).unwrap();
+        assert_eq!(hub.publish_local("g", &Outgoing::from("1")).delivered, 1);
+        let r = hub.publish_local("g", &Outgoing::from("2"));
+        assert_eq!((r.delivered, r.dropped), (0, 1));
+        assert_eq!(ctl.close_code(), Some(CLOSE_SLOW));
+    }
+
+    #[test]
+    fn group_cap_and_unregister() {
+        let hub = Hub::new(Arc::new(Metrics::new()), 1);
+        let (_rx, _) = conn(&hub, "a", 1);
+        hub.subscribe("a", "g1", false).unwrap();
+        assert!(hub.subscribe("a", "g2", false).is_err());
+        hub.unregister("a");
+        assert_eq!(hub.publish_local("g1", &Outgoing::from("x")).delivered, 0);
+        assert_eq!(hub.connection_count(), 0);
+    }
+}

@@ -1,0 +1,220 @@
+//! The clerk terminal end to end: the REAL `formdesk` binary in a real window (Xvfb),
+//! driven through WebDriver (tauri-driver + WebKitWebDriver). The app runs against a real
+//! relay started by the test (`app_relay`), as a desk on a LAN relay; the citizen's wallet
+//! is formdesk-protocol's verify + seal (what `formdesk-wallet respond` does), and the
+//! answer reaches the relay through its REST API (as a paired phone) or through the app's
+//! webcam path (`FORMDESK_CAMERA=file:…`). Helpers in `app_util`.
+
+use std::time::Duration;
+
+use formdesk_protocol::forms::FormDef;
+use formdesk_protocol::render::{render_png_scaled, EcLevel};
+
+use crate::app_relay::TestRelay;
+use crate::app_util::AppSession;
+
+const SOON: Duration = Duration::from_secs(10);
+
+/// Sample answers by vocabulary key (fiction).
+fn sample(key: &str) -> &'static str {
+    match key {
+        "person.given_name" => "Ada",
+        "person.family_name" => "Lovelace",
+        "person.birth_date" => "1990-12-10",
+        "contact.email" => "ada@example.org",
+        "contact.phone" => "+31201234567",
+        "address.postcode" => "1011AB",
+        "address.city" => "Amsterdam",
+        "address.street" => "Dam",
+        "address.house_number" => "1",
+        "address.country" => "NL",
+        _ => "Sample",
+    }
+}
+
+async fn forms(relay: &TestRelay) -> Vec<FormDef> {
+    reqwest::Client::new()
+        .get(format!("{}/api/forms", relay.url()))
+        .bearer_auth(&relay.desk_token)
+        .send()
+        .await
+        .expect("GET /api/forms")
+        .json()
+        .await
+        .expect("forms JSON")
+}
+
+/// The first form with at least two fields a wallet can fill.
+async fn pick_form(relay: &TestRelay) -> FormDef {
+    let all = forms(relay).await;
+    all.into_iter().find(|f| f.template().len() >= 2).expect("a prefillable form is served")
+}
+
+async fn start_app(relay: &TestRelay, extra: &[(&str, &str)]) -> AppSession {
+    let url = relay.url();
+    let mut env = vec![("FORMDESK_RELAY_URL", url.as_str()), ("FORMDESK_RELAY_TOKEN", relay.desk_token.as_str())];
+    env.extend_from_slice(extra);
+    let app = AppSession::start(&env).await;
+    app.wait_for("#app[data-ready=true]", Duration::from_secs(60)).await;
+    app.wait_for("#relay-status[data-state=online]", SOON).await;
+    app
+}
+
+/// Clicks the form on the home window and switches WebDriver to the new form window.
+async fn open_form(app: &AppSession, form: &FormDef) {
+    let before = app.client.windows().await.expect("windows");
+    app.click(&format!(".open-form[data-form=\"{}\"]", form.id)).await;
+    let deadline = std::time::Instant::now() + SOON;
+    let handle = loop {
+        let now = app.client.windows().await.expect("windows");
+        if let Some(h) = now.into_iter().find(|h| !before.contains(h)) {
+            break h;
+        }
+        assert!(std::time::Instant::now() < deadline, "no form window opened");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    app.client.switch_to_window(handle).await.expect("switch to the form window");
+    app.wait_for("#app[data-ready=true]", SOON).await;
+}
+
+/// Clicks "Request data" and returns the request QR text (from the image's data attribute).
+async fn request_qr(app: &AppSession) -> String {
+    app.click("#request-data").await;
+    let img = app.wait_for("#request-qr", SOON).await;
+    let text = img.attr("data-qr").await.expect("attr").expect("data-qr");
+    assert!(text.starts_with("FDR"), "request QR text: {text}");
+    let code = app.text_of("#match-code", SOON).await;
+    assert_eq!(code.len(), 3, "matching code shown: {code:?}");
+    text
+}
+
+/// Answers every requested key but the last, which the citizen declines.
+fn answers(form: &FormDef) -> Vec<(String, Option<&'static str>)> {
+    let keys = form.template();
+    let last = keys.len() - 1;
+    keys.iter().enumerate().map(|(i, k)| (k.clone(), (i != last).then(|| sample(k)))).collect()
+}
+
+/// Waits until the shared fields hold their values marked "provided by the citizen" and the
+/// declined one is marked for manual entry.
+async fn assert_filled(app: &AppSession, form: &FormDef, answers: &[(String, Option<&str>)]) {
+    for (key, value) in answers {
+        let field = form.field_for_key(key).expect("field for key");
+        let row = format!(".field[data-field=\"{}\"]", field.name);
+        match value {
+            Some(v) => {
+                app.wait_for(&format!("{row}[data-provenance=citizen]"), SOON).await;
+                let js = format!("document.querySelector('[name=\"{}\"]').value", field.name);
+                let got = app.wait_js(&js, SOON).await;
+                assert_eq!(got.as_str(), Some(*v), "field {} holds the citizen's value", field.name);
+                let mark = app.text_of(&format!("{row} .mark"), SOON).await;
+                assert_eq!(mark, "provided by the citizen");
+            }
+            None => {
+                app.wait_for(&format!("{row}[data-outcome=declined]"), SOON).await;
+                let mark = app.text_of(&format!("{row} .mark"), SOON).await;
+                assert!(mark.contains("to enter manually"), "declined mark: {mark:?}");
+            }
+        }
+    }
+}
+
+async fn wait_purged(relay: &TestRelay, id: &str) {
+    let deadline = std::time::Instant::now() + SOON;
+    while relay.holds_content(id) {
+        assert!(std::time::Instant::now() < deadline, "the relay still holds submission {id}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+fn as_refs(a: &[(String, Option<&'static str>)]) -> Vec<(&str, Option<&str>)> {
+    a.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_it() {
+    let relay = TestRelay::start().await;
+    let form = pick_form(&relay).await;
+    let app = start_app(&relay, &[]).await;
+    app.screenshot("home").await;
+    open_form(&app, &form).await;
+    let request = request_qr(&app).await;
+    app.wait_for("#subscription[data-state=subscribed]", SOON).await;
+    app.screenshot("request-qr").await;
+
+    let answers = answers(&form);
+    let response = relay.answer(&request, &as_refs(&answers));
+    let started = std::time::Instant::now();
+    let created = relay.post_answer(&response).await;
+    assert_eq!(created.delivered_to, 1, "pushed to exactly the window holding the request");
+    assert_filled(&app, &form, &answers).await;
+    assert!(started.elapsed() < Duration::from_secs(5), "filled in {:?}", started.elapsed());
+    app.wait_for("#subscription[data-state=unsubscribed]", SOON).await;
+    wait_purged(&relay, &created.id).await;
+    app.screenshot("form-filled").await;
+
+    // The clerk types the declined field, then completes: outbox file, receipt, cleared data.
+    let declined = form.field_for_key(&answers.last().unwrap().0).unwrap();
+    let declined_value = sample(&answers.last().unwrap().0);
+    let js = format!(
+        "const e=document.querySelector('[name=\"{}\"]'); e.value={:?}; return true;",
+        declined.name, declined_value
+    );
+    app.client.execute(&js, vec![]).await.expect("type the declined field");
+    app.click("#complete").await;
+    let done = app.wait_for("#done:not([hidden]) #outbox-file", SOON).await;
+    let outbox = done.text().await.expect("text");
+    assert!(outbox.contains("outbox"), "{outbox}");
+    app.screenshot("completed").await;
+    let js = format!("document.querySelector('[name=\"{}\"]').value === ''", form.field_for_key(&answers[0].0).unwrap().name);
+    app.wait_js(&js, SOON).await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answer_shown_to_the_webcam_goes_through_the_relay_into_the_window() {
+    let relay = TestRelay::start().await;
+    let form = pick_form(&relay).await;
+    let cam_dir = tempfile::tempdir().expect("tempdir");
+    let frame = cam_dir.path().join("camera.png");
+    // Until the citizen holds up the phone, the camera sees something else.
+    std::fs::write(&frame, render_png_scaled("NOT A FORMDESK CODE", EcLevel::M, 6).unwrap()).unwrap();
+    let cam = format!("file:{}", frame.display());
+    let app = start_app(&relay, &[("FORMDESK_CAMERA", cam.as_str())]).await;
+    app.wait_for("#camera-status[data-state=ok]", SOON).await;
+    open_form(&app, &form).await;
+    let request = request_qr(&app).await;
+
+    let answers = answers(&form);
+    let response = relay.answer(&request, &as_refs(&answers));
+    let tmp = cam_dir.path().join("camera.tmp.png");
+    std::fs::write(&tmp, render_png_scaled(&response, EcLevel::M, 6).unwrap()).unwrap();
+    std::fs::rename(&tmp, &frame).unwrap();
+
+    assert_filled(&app, &form, &answers).await;
+    app.wait_for("#subscription[data-state=unsubscribed]", SOON).await;
+    app.screenshot("webcam-filled").await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn window_reconnects_after_a_relay_restart_and_still_gets_its_answer() {
+    let mut relay = TestRelay::start().await;
+    let form = pick_form(&relay).await;
+    let app = start_app(&relay, &[]).await;
+    open_form(&app, &form).await;
+    let request = request_qr(&app).await;
+
+    relay.stop().await;
+    app.wait_for("#relay-status[data-state=offline]", SOON).await;
+    app.screenshot("relay-offline").await;
+    relay.restart().await;
+    // Posted before the window is back: it waits in the relay until the window resubscribes.
+    let answers = answers(&form);
+    let created = relay.post_answer(&relay.answer(&request, &as_refs(&answers))).await;
+    app.wait_for("#relay-status[data-state=online]", Duration::from_secs(20)).await;
+    assert_filled(&app, &form, &answers).await;
+    app.wait_for("#subscription[data-state=unsubscribed]", SOON).await;
+    wait_purged(&relay, &created.id).await;
+    app.close().await;
+}

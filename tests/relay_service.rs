@@ -1,0 +1,186 @@
+//! The `formdesk-relay` binary as an admin runs it: a real child process on a free loopback
+//! port with a temporary data dir. Restart durability after kill -9, TLS pinned by
+//! fingerprint, the plain-HTTP policy, bind errors, token administration through the CLI
+//! against the running relay, and SIGTERM → clean exit 0.
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use formdesk_relay::tls::Fingerprint;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::util::{cli, create_token, Relay};
+
+const FORM: &str = "change-of-address";
+const GROUP: &str = "form.change-of-address";
+
+/// A valid change-of-address submission; `marker` goes in a free-text field.
+fn submission(marker: &str) -> Value {
+    json!({
+        "form": FORM,
+        "values": {
+            "given_name": "Test", "family_name": "Person", "birth_date": "1980-01-31",
+            "old_street": "Old street 1", "old_postcode": "1234 AB", "old_city": "Oldtown",
+            "new_street": "New street 2", "new_postcode": "5678 CD", "new_city": "Newtown",
+            "move_date": "2026-12-01", "housing": "rent", "others_moving": marker,
+        }
+    })
+}
+
+/// POSTs one submission; returns (status, body).
+async fn post(relay: &Relay, token: &str, marker: &str) -> (u16, Value) {
+    relay
+        .request("POST", "/api/submissions", Some(token), Some(&submission(marker)))
+        .await
+        .expect("POST /api/submissions")
+}
+
+#[tokio::test]
+async fn accepted_submissions_survive_kill_9_and_reach_a_window_after_restart() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (_, token) = create_token(&data, "desk", Some("desk-1"));
+
+    let mut relay = Relay::start_plain(&data);
+    let mut accepted = BTreeSet::new();
+    for i in 0..8 {
+        let (status, body) = post(&relay, &token, &format!("restart-{i}")).await;
+        assert_eq!(status, 201, "POST {i}: {body}");
+        accepted.insert(body["id"].as_str().expect("201 carries the id").to_string());
+    }
+    relay.kill(); // SIGKILL: no flush, no goodbye
+
+    let relay = Relay::start_plain(&data);
+    let mut window = relay.window(&token).await;
+    window.subscribe(GROUP).await;
+    let mut received = BTreeSet::new();
+    while received.len() < accepted.len() {
+        let sub = window.expect("submission").await;
+        let id = sub["id"].as_str().unwrap().to_string();
+        assert!(accepted.contains(&id), "unexpected submission {id}");
+        assert_eq!(sub["form"], FORM);
+        received.insert(id.clone());
+        window.send(json!({"op": "ack", "submission": id})).await;
+    }
+    assert_eq!(received, accepted);
+}
+
+#[tokio::test]
+async fn tls_is_served_by_default_and_clients_pin_the_printed_fingerprint() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (_, token) = create_token(&data, "desk", Some("desk-1"));
+
+    // start_tls already reached /healthz over TLS pinned to the printed fingerprint.
+    let relay = Relay::start_tls(&data);
+    let printed = relay.fingerprint.expect("TLS relay prints its fingerprint");
+    let stored = std::fs::read_to_string(data.join("tls/fingerprint.txt")).unwrap();
+    assert_eq!(stored.trim().parse::<Fingerprint>().unwrap(), printed);
+
+    // A pinned websocket window works end to end.
+    let mut window = relay.window(&token).await;
+    window.subscribe(GROUP).await;
+    let (status, body) = post(&relay, &token, "over-tls").await;
+    assert_eq!(status, 201, "{body}");
+    let sub = window.expect("submission").await;
+    assert_eq!(sub["id"], body["id"]);
+
+    // Any other fingerprint is refused during the handshake.
+    let mut wrong = printed.0;
+    wrong[0] ^= 0xff;
+    let refused = relay.connect(Some(Fingerprint(wrong))).await;
+    assert!(refused.is_err(), "a wrong pin must fail the TLS handshake");
+
+    // The generated certificate is reused: same fingerprint after a restart, and the same
+    // files given explicitly with --tls-cert/--tls-key serve the same identity.
+    drop(window);
+    drop(relay);
+    let again = Relay::start_tls(&data);
+    assert_eq!(again.fingerprint, Some(printed));
+    drop(again);
+    let other = tmp.path().join("other");
+    let (cert, key) = (data.join("tls/cert.pem"), data.join("tls/key.pem"));
+    let explicit = Relay::start(
+        &other,
+        &[
+            "--listen",
+            "127.0.0.1:0",
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(explicit.fingerprint, Some(printed));
+    assert!(!other.join("tls").exists(), "no certificate is generated when one is given");
+}
+
+#[test]
+fn plain_http_off_loopback_is_refused_without_the_explicit_flag() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    for addr in ["0.0.0.0:0", "192.0.2.10:8080", "[::]:0"] {
+        let out = cli(&[
+            "serve",
+            "--listen",
+            addr,
+            "--plain-http",
+            "--data-dir",
+            data.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{addr}: {stderr}");
+        assert!(
+            stderr.contains("refusing plain HTTP") && stderr.contains("--insecure-plain-http"),
+            "{addr}: the refusal must say why and name the flag: {stderr}"
+        );
+        assert!(!String::from_utf8_lossy(&out.stdout).contains("listening"));
+    }
+}
+
+#[test]
+fn a_busy_port_is_reported_plainly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let first = Relay::start_plain(&tmp.path().join("a"));
+    let addr = first.addr.to_string();
+    let out = crate::util::cli_with_timeout(
+        &[
+            "serve",
+            "--listen",
+            &addr,
+            "--plain-http",
+            "--data-dir",
+            tmp.path().join("b").to_str().unwrap(),
+        ],
+        Duration::from_secs(20),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+}
+
+#[tokio::test]
+async fn sigterm_closes_windows_and_exits_with_code_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (_, token) = create_token(&data, "desk", Some("desk-1"));
+    let mut relay = Relay::start_plain(&data);
+    let mut window = relay.window(&token).await;
+    window.subscribe(GROUP).await;
+    let (status, _) = post(&relay, &token, "before-shutdown").await;
+    assert_eq!(status, 201);
+    window.expect("submission").await;
+
+    relay.signal(libc::SIGTERM);
+    let close = loop {
+        match tokio::time::timeout(Duration::from_secs(15), futures_util::StreamExt::next(&mut window.ws)).await {
+            Ok(Some(Ok(Message::Close(frame)))) => break frame,
+            Ok(Some(Ok(_))) => continue,
+            other => panic!("expected a close frame from the relay, got {other:?}"),
+        }
+    };
+    assert_eq!(close.map(|f| u16::from(f.code)), Some(1001), "going-away close code");
+    let status = relay.wait_exit(Duration::from_secs(15)).expect("relay exits after SIGTERM");
+    assert_eq!(status.code(), Some(0), "stderr:\n{}", relay.stderr());
+}

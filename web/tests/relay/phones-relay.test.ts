@@ -1,0 +1,141 @@
+// Both phones against the REAL relay (formdesk-relay binary on 127.0.0.1, temp data dir):
+// a desk window asks the relay for a signed request; the wallet scans its QR with the fake
+// camera, shows the desk's matching code, and shows an answer (one field declined) that the
+// Rust scanner reads off the screen; the companion, paired by its link, scans that very
+// screen and the sealed answer reaches the subscribed window, which opens it to the right
+// values. Then the companion's clear errors: already answered (409), revoked token (401),
+// relay unreachable.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { launchPhone, type Phone } from "../support/browser";
+import { DeskWindow, type Created } from "../support/desk";
+import { RelayHome } from "../support/relay";
+import { rustScan } from "../support/rust";
+import { pagesFor, type Pages } from "../support/pages";
+import { pngToY4m } from "../support/y4m";
+import { writeQrPng } from "../support/qrpng";
+import { snap, trustOfficeByPaste } from "../support/wallet-page";
+import { toBase64Url, utf8 } from "../../src/shared/bytes";
+import { decodeRequestUnverified, openResponse } from "../../src/shared/qr";
+
+const FORM = "change-of-address";
+const KEYS = ["person.given_name", "person.family_name", "address.street"];
+const dir = mkdtempSync(join(tmpdir(), "formdesk-phones-"));
+const home = new RelayHome();
+const desk = home.token("desk", "desk-1");
+const device = home.token("device", "desk-1");
+let pages: Pages;
+let window: DeskWindow;
+let created: Created;
+let answerText = "";
+const phones: Phone[] = [];
+
+before(async () => {
+  await home.start();
+  pages = await pagesFor(home.url);
+  window = await DeskWindow.connect(home.url, desk.secret);
+  created = await window.createRequest(home.url, desk.secret, FORM, KEYS);
+  await window.subscribeOnce(created.group);
+  writeQrPng(created.qr, join(dir, "request.png"), 4);
+  pngToY4m(join(dir, "request.png"), join(dir, "request.y4m"));
+});
+
+after(async () => {
+  for (const p of phones) await p.close();
+  window?.close();
+  await pages?.close();
+  await home.dispose();
+});
+
+async function phone(y4m: string): Promise<Page> {
+  const p = await launchPhone(y4m);
+  phones.push(p);
+  return p.context.newPage();
+}
+
+test("the wallet scans a relay-signed request, shows the desk's matching code, and answers", async () => {
+  const page = await phone(join(dir, "request.y4m"));
+  await page.goto(`${pages.base}/wallet/`);
+  const office = (await (await fetch(`${home.url}/api/office-key`)).json()) as { qr: string };
+  await trustOfficeByPaste(page, office.qr);
+  await page.getByTestId("nav-home").click();
+  await page.getByTestId("scan").click();
+  await page.locator('[data-screen="review"]').waitFor({ timeout: 20_000 });
+  assert.equal(await page.getByTestId("match-code").innerText(), created.match_code);
+  assert.equal(await page.getByTestId("desk").innerText(), "Counter 3");
+  await page.getByTestId("value-person.given_name").fill("Ana");
+  await page.getByTestId("value-person.family_name").fill("Lima");
+  await page.getByTestId("value-address.street").fill("1 Elm Street");
+  await page.getByTestId("tick-address.street").uncheck();
+  await page.getByTestId("share").click();
+  const qr = page.getByTestId("response-qr");
+  await qr.waitFor();
+  await snap(page, "relay-wallet-answer");
+  // What the clerk's camera sees: the phone screen, decoded by the Rust scanner.
+  writeFileSync(join(dir, "answer.png"), await page.screenshot());
+  const codes = rustScan(join(dir, "answer.png"));
+  assert.equal(codes.length, 1, "the Rust scanner finds the answer QR on the phone screen");
+  answerText = codes[0];
+  assert.equal(answerText, await qr.getAttribute("data-qr-text"));
+  assert.match(answerText, /^FDA1:/);
+});
+
+test("the companion scans the answer and the sealed submission reaches the subscribed window", async () => {
+  assert.ok(answerText, "needs the wallet's answer");
+  pngToY4m(join(dir, "answer.png"), join(dir, "answer.y4m"));
+  const page = await phone(join(dir, "answer.y4m"));
+  const pairing = { v: 1, relay: pages.base, token: device.secret, desk: "desk-1", label: "Counter 3" };
+  await page.goto(`${pages.base}/companion/#pair=${toBase64Url(utf8.encode(JSON.stringify(pairing)))}`);
+  await page.locator('[data-screen="home"]').waitFor();
+  await page.getByTestId("scan-answer").click();
+  const result = page.locator('[data-screen="result"]');
+  await result.waitFor({ timeout: 20_000 });
+  assert.equal(await result.getAttribute("data-outcome"), "sent", await result.innerText());
+  assert.match(await result.innerText(), /Sent to desk Counter 3/);
+  const sub = await window.next((e) => e.type === "submission");
+  const payload = sub.payload as { kind: string; qr: string };
+  assert.equal(payload.kind, "sealed");
+  assert.equal(payload.qr, answerText);
+  assert.equal(sub.request_id, created.request_id);
+  const body = decodeRequestUnverified(created.qr).body;
+  assert.deepEqual(openResponse(payload.qr, window.secret, body), [
+    ["person.given_name", { outcome: "shared", value: "Ana" }],
+    ["person.family_name", { outcome: "shared", value: "Lima" }],
+    ["address.street", { outcome: "declined" }],
+  ]);
+  window.ack(String(sub.id));
+  await window.next((e) => e.type === "acked");
+
+  // The same answer again: the request accepts one answer.
+  await page.getByTestId("scan-next").click();
+  await result.waitFor({ timeout: 20_000 });
+  assert.equal(await result.getAttribute("data-outcome"), "answered", await result.innerText());
+
+  // A revoked device token: the relay refuses it and the phone says it is no longer paired.
+  const port = Number(new URL(home.url).port);
+  await home.stop();
+  home.revoke(device.id);
+  await home.start(port);
+  await page.getByTestId("scan-next").click();
+  await result.waitFor({ timeout: 20_000 });
+  assert.equal(await result.getAttribute("data-outcome"), "revoked", await result.innerText());
+  assert.match(await result.innerText(), /no longer paired/);
+});
+
+test("the companion says clearly when the relay cannot be reached", async () => {
+  const page = await phone(join(dir, "answer.y4m"));
+  const pairing = { v: 1, relay: pages.base, token: "fdt_unused", desk: "desk-1", label: "Counter 3" };
+  await page.goto(`${pages.base}/companion/#pair=${toBase64Url(utf8.encode(JSON.stringify(pairing)))}`);
+  await page.locator('[data-screen="home"]').waitFor();
+  await home.stop();
+  await page.getByTestId("scan-answer").click();
+  const result = page.locator('[data-screen="result"]');
+  await result.waitFor({ timeout: 30_000 });
+  assert.equal(await result.getAttribute("data-outcome"), "unreachable", await result.innerText());
+  assert.match(await result.innerText(), /cannot be reached/);
+});
