@@ -127,7 +127,7 @@ async fn wait_purged(relay: &TestRelay, id: &str) {
     }
 }
 
-fn as_refs(a: &[(String, Option<&'static str>)]) -> Vec<(&str, Option<&str>)> {
+fn as_refs<'a>(a: &'a [(String, Option<&'static str>)]) -> Vec<(&'a str, Option<&'a str>)> {
     a.iter().map(|(k, v)| (k.as_str(), *v)).collect()
 }
 

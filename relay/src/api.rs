@@ -97,7 +97,7 @@ pub fn routes(node: Arc<Node>) -> BoxedFilter<(Response,)> {
         .or(receipt)
         .unify()
         .recover(error::recover)
-        .map(|r| -> Response { r.into_response() })
+        .unify()
         .boxed()
 }
 

@@ -131,10 +131,11 @@ impl Error {
 impl warp::reject::Reject for Error {}
 
 /// Turns any rejection (ours or warp's own) into the JSON error answer.
-pub async fn recover(r: warp::Rejection) -> std::result::Result<http::Response<String>, std::convert::Infallible> {
+pub async fn recover(r: warp::Rejection) -> std::result::Result<warp::reply::Response, std::convert::Infallible> {
+    use warp::Reply;
     use warp::reject::{LengthRequired, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType};
     let err = if let Some(e) = r.find::<Error>() {
-        return Ok(e.into_response());
+        return Ok(e.into_response().into_response());
     } else if r.is_not_found() {
         Error::NotFound("no such route".into())
     } else if r.find::<MethodNotAllowed>().is_some() {
@@ -152,5 +153,5 @@ pub async fn recover(r: warp::Rejection) -> std::result::Result<http::Response<S
     if r.find::<MethodNotAllowed>().is_some() {
         *res.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
     }
-    Ok(res)
+    Ok(res.into_response())
 }

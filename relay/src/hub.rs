@@ -244,6 +244,11 @@ impl Hub {
         }
     }
 
+    /// Ids of the local connections.
+    pub fn connection_ids(&self) -> Vec<Arc<str>> {
+        self.lock().conns.keys().cloned().collect()
+    }
+
     /// Number of local connections.
     pub fn connection_count(&self) -> usize {
         self.lock().conns.len()

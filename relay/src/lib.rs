@@ -37,6 +37,7 @@ pub mod server;
 pub mod session;
 pub mod store;
 pub mod submissions;
+pub mod tls;
 pub mod ws;
 
 use std::future::Future;

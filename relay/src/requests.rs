@@ -100,7 +100,8 @@ pub fn get(store: &Store, request_id: &str) -> Result<Option<RequestRecord>> {
     }
 }
 
-fn put(store: &Store, rec: &RequestRecord) -> Result<()> {
+/// Saves a request record.
+pub fn put(store: &Store, rec: &RequestRecord) -> Result<()> {
     let v = serde_json::to_vec(rec).map_err(|e| Error::Data(e.to_string()))?;
     store.requests().insert(rec.request_id.as_bytes(), v)?;
     Ok(())

@@ -127,10 +127,10 @@ fn never_panics_on_any_sample_and_reports_no_caught_panic() {
 #[test]
 fn decode_file_reads_webp_png_and_jpeg() {
     let dir = samples();
-    for name in ["qrcode-1/1.webp", "qrcode-2/1.png", "qrcode-2/estimate-tilt.jpg"] {
+    for name in ["qrcode-1/1.webp", "qrcode-2/1.png", "qrcode-2/#199b.jpg"] {
         let codes = formdesk_scanner::decode_file(dir.join(name)).expect("readable");
         let expected = std::fs::read(dir.join(name).with_extension("txt")).unwrap();
-        assert!(codes.iter().any(|c| c.text.as_bytes() == expected.as_slice()), "{name}");
+        assert!(codes.iter().any(|c| c.text.as_bytes() == expected.as_slice()), "{name}: {codes:?}");
     }
 }
 

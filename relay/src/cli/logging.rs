@@ -2,6 +2,8 @@
 //! object per line for journald/log shippers. `RUST_LOG` filters (default `info`).
 //! Field values of submissions are never logged by the relay (no personal data).
 
+use std::io::IsTerminal;
+
 use tracing_subscriber::EnvFilter;
 
 /// `--log-format`.
@@ -18,7 +20,8 @@ pub fn init(format: LogFormat) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().flatten_event(true).init(),

@@ -5,5 +5,6 @@ mod bad_input;
 mod delivery;
 mod isolation;
 mod pubsub;
+mod requests;
 mod shutdown;
 mod util;

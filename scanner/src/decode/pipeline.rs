@@ -43,6 +43,8 @@ impl Default for Options {
     }
 }
 
+/// Triples ranked per strategy (by their geometric plausibility first).
+const MAX_RANKED: usize = 40;
 /// Triples tried per strategy (bounded work on cluttered frames).
 const MAX_TRIPLES: usize = 12;
 /// Triples whose finders match worse than this under their affine map are not fitted.
@@ -71,8 +73,8 @@ pub fn run(img: &GrayImage, opts: &Options) -> Vec<Decoded> {
     let deadline = start + opts.budget;
     let normal = Detect { coarse: false, inverted: false, tol: 0.5, halve: false };
     let mut ladder = vec![
-        Strategy::Own(Detect { coarse: true, ..normal }),
         Strategy::Own(normal),
+        Strategy::Own(Detect { coarse: true, ..normal }),
         Strategy::Own(Detect { inverted: true, ..normal }),
         Strategy::Plain,
         Strategy::Own(Detect { halve: true, ..normal }),
@@ -137,8 +139,16 @@ fn decode_found(work: &GrayImage, bits: &BitImage, found: &BitImage, k: f32, d: 
     let mut used = HashSet::new();
     let mut out = Vec::new();
     let debug = std::env::var_os("FORMDESK_SCAN_DEBUG").is_some();
-    let all = triples(&finders, found, k);
-    for t in all.iter().take(MAX_TRIPLES) {
+    // Rank the geometrically plausible triples by how finder-like their finders look in
+    // the triple's own frame (cheap), and fit only the convincing ones, best first.
+    let mut ranked: Vec<(f64, Triple)> = triples(&finders, found, k)
+        .into_iter()
+        .take(MAX_RANKED)
+        .map(|t| (finder_agreement(work, bits, &t, d.inverted), t))
+        .filter(|(a, _)| *a >= MIN_FINDER_AGREEMENT)
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (agreement, t) in ranked.iter().take(MAX_TRIPLES) {
         if t.ids.iter().any(|i| used.contains(i)) {
             continue;
         }
@@ -148,12 +158,8 @@ fn decode_found(work: &GrayImage, bits: &BitImage, found: &BitImage, k: f32, d: 
         if t.ids.iter().any(|&i| inside_any(&out, &finders[i], scale)) {
             continue;
         }
-        let agreement = finder_agreement(work, bits, t, d.inverted);
         if debug {
             eprintln!("  triple {:?} finder agreement {agreement:.3}", t.ids);
-        }
-        if agreement < MIN_FINDER_AGREEMENT {
-            continue;
         }
         let Some((f, bytes)) = fit_and_decode(work, bits, t, d.inverted, debug) else { continue };
         used.extend(t.ids);

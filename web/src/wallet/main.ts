@@ -13,6 +13,8 @@ import { officesScreen, profileScreen, trustOffice } from "./settings";
 import { WalletStore } from "./store";
 
 let store: WalletStore;
+/** A request refused only because its office was unknown: reopened once the key is added. */
+let pendingRequest: string | null = null;
 const now = (): number => Math.floor(Date.now() / 1000);
 
 function nav(): HTMLElement {
@@ -52,7 +54,13 @@ async function route(text: string): Promise<void> {
   const s = sniff(text);
   if (!s) return home(notice("error", "Not a FormDesk code", "This QR code does not come from a FormDesk desk."));
   if (s.kind === "request") return openRequest(text);
-  if (s.kind === "key") return offices(await trustOffice(store, text));
+  if (s.kind === "key") {
+    const msg = await trustOffice(store, text);
+    const retry = pendingRequest;
+    pendingRequest = null;
+    if (retry && msg.dataset.kind === "ok") return openRequest(retry);
+    return offices(msg);
+  }
   if (s.kind === "receipt") return attachReceipt(text);
   return home(notice("info", "This is an answer code", "Answer codes are shown by a wallet to the clerk's camera, not scanned by a wallet."));
 }
@@ -73,6 +81,7 @@ function showRequestError(e: unknown, text: string): Promise<void> {
   const x = explain(e);
   const extra: HTMLElement[] = [];
   if (x.code === "untrusted") {
+    pendingRequest = text;
     // Name who claims to ask, so the citizen knows which office key to look for.
     try {
       const u = decodeRequestUnverified(text);

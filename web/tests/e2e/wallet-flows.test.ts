@@ -170,3 +170,16 @@ test("expired, out-of-template and newer-version requests get their own clear me
   assert.equal(await errorOf(office.signRequest(sampleBody(now, windowSecret), 2)), "update_needed");
   assert.match(await page.locator('[data-screen="request-error"]').innerText(), /Update needed/);
 });
+
+test("adding the office key from the 'unknown office' screen reopens the pending request", async () => {
+  const other = new TestOffice(new Uint8Array(32).fill(7), "Springfield Clinic");
+  const req = sampleBody(now, windowSecret, { officeName: "Springfield Clinic", deskLabel: "Intake 1" });
+  assert.equal(await errorOf(other.signRequest(req)), "untrusted");
+  await page.getByTestId("add-office").click();
+  await page.locator("details summary").click();
+  await page.getByTestId("scan-paste").fill(other.keyText());
+  await page.getByTestId("scan-paste-go").click();
+  await page.locator('[data-screen="review"]').waitFor();
+  assert.equal(await page.getByTestId("desk").innerText(), "Intake 1");
+  assert.equal(await page.getByTestId("match-code").innerText(), matchCode(req));
+});

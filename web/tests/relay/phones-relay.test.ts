@@ -33,6 +33,7 @@ let pages: Pages;
 let window: DeskWindow;
 let created: Created;
 let answerText = "";
+let walletPage: Page;
 const phones: Phone[] = [];
 
 before(async () => {
@@ -60,6 +61,7 @@ async function phone(y4m: string): Promise<Page> {
 
 test("the wallet scans a relay-signed request, shows the desk's matching code, and answers", async () => {
   const page = await phone(join(dir, "request.y4m"));
+  walletPage = page;
   await page.goto(`${pages.base}/wallet/`);
   const office = (await (await fetch(`${home.url}/api/office-key`)).json()) as { qr: string };
   await trustOfficeByPaste(page, office.qr);
@@ -97,6 +99,7 @@ test("the companion scans the answer and the sealed submission reaches the subsc
   await result.waitFor({ timeout: 20_000 });
   assert.equal(await result.getAttribute("data-outcome"), "sent", await result.innerText());
   assert.match(await result.innerText(), /Sent to desk Counter 3/);
+  await snap(page, "relay-companion-sent");
   const sub = await window.next((e) => e.type === "submission");
   const payload = sub.payload as { kind: string; qr: string };
   assert.equal(payload.kind, "sealed");
@@ -125,6 +128,30 @@ test("the companion scans the answer and the sealed submission reaches the subsc
   await result.waitFor({ timeout: 20_000 });
   assert.equal(await result.getAttribute("data-outcome"), "revoked", await result.innerText());
   assert.match(await result.innerText(), /no longer paired/);
+  await snap(page, "relay-companion-revoked");
+});
+
+test("the office's deletion receipt from the relay verifies in the wallet and confirms the deletion", async () => {
+  const res = await fetch(`${home.url}/api/requests/${created.request_id}/receipt`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${desk.secret}`, "content-type": "application/json" },
+    body: JSON.stringify({ fields_received: ["person.given_name", "person.family_name"] }),
+  });
+  assert.equal(res.status, 200, await res.clone().text());
+  const { receipt } = (await res.json()) as { receipt: string };
+  assert.match(receipt, /^FDD1:/);
+  const page = walletPage;
+  await page.getByTestId("done").click();
+  const entry = page.getByTestId("history-entry");
+  assert.equal(await entry.getAttribute("data-deletion"), "unconfirmed");
+  await page.getByTestId("scan-receipt").click();
+  await page.locator("details summary").click();
+  await page.getByTestId("scan-paste").fill(receipt);
+  await page.getByTestId("scan-paste-go").click();
+  await page.locator('[data-screen="history"] .notice').first().waitFor();
+  assert.match(await page.locator('[data-screen="history"] .notice').first().innerText(), /Deletion receipt verified/);
+  assert.equal(await entry.getAttribute("data-deletion"), "confirmed");
+  assert.match(await entry.innerText(), /person\.given_name, person\.family_name/);
 });
 
 test("the companion says clearly when the relay cannot be reached", async () => {

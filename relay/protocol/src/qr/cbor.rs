@@ -109,10 +109,6 @@ impl MapReader {
         }
     }
 
-    pub(crate) fn kind(&self) -> QrKind {
-        self.kind
-    }
-
     /// Removes and returns entry `key`, if present.
     pub(crate) fn take(&mut self, key: u64) -> Option<Value> {
         let pos = self
@@ -130,10 +126,6 @@ impl MapReader {
     pub(crate) fn text(&mut self, key: u64, what: &str) -> Result<String> {
         let v = self.need(key, what)?;
         as_text(self.kind, v, what)
-    }
-
-    pub(crate) fn opt_text(&mut self, key: u64, what: &str) -> Result<Option<String>> {
-        self.take(key).map(|v| as_text(self.kind, v, what)).transpose()
     }
 
     pub(crate) fn u64(&mut self, key: u64, what: &str) -> Result<u64> {

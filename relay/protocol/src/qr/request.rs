@@ -334,3 +334,10 @@ pub fn decode_request_unverified(text: &str) -> Result<UnverifiedRequest> {
         signature_valid,
     })
 }
+
+/// Signing without the encoder's rule checks, to test that readers enforce the rules
+/// themselves (a compromised or buggy relay could sign anything). Not for production use.
+#[doc(hidden)]
+pub fn sign_request_unchecked(key: &OfficeKey, body: &RequestBody) -> String {
+    signed::seal(KIND, key, &body.to_cbor())
+}

@@ -1,13 +1,14 @@
-//! The response (`FDA1:`), shown by the wallet. CBOR array
-//! `[request id: bstr(16), wallet ephemeral key: bstr(32), ciphertext: bstr]`: the relay
-//! routes by the clear request id (`peek_response`) and cannot read the rest.
+//! The response (`FDA1:`), shown by the wallet. Its frame body is a fixed binary layout
+//! (not CBOR: every byte counts here, the bar is 12 fields in a version-10 QR code at EC
+//! level M): `request id (16) ‖ wallet ephemeral X25519 key (32) ‖ ciphertext (rest)`.
+//! The relay routes by the clear request id (`peek_response`) and cannot read the rest.
 //!
 //! Sealing: `ss = X25519(wallet secret, window key)`; `okm = HKDF-SHA256(salt = request nonce,
 //! ikm = ss, info = "FDA1 key" ‖ window key ‖ wallet key, 44 bytes)`; key = okm[0..32],
 //! AEAD nonce = okm[32..44] (both single-use: the wallet key is fresh per response);
 //! ChaCha20-Poly1305 with AAD = `"FDA1" ‖ request id ‖ request nonce`.
 //!
-//! Plaintext: CBOR map `{0: [outcome…]}`, one outcome per requested key in request order:
+//! Plaintext: CBOR array `[outcome…]`, one outcome per requested key in request order:
 //! a text string = shared, self-declared value; `0` = declined; `1` = unavailable; a map
 //! `{0: value, …}` = shared value with extensions (a later version's issuer credential at
 //! key 1). Version 1 readers take key 0 of such a map as a self-declared value and ignore
@@ -22,10 +23,14 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::cbor::{self, MapReader};
-use super::{frame, EphemeralSecret, QrKind, RequestId, RequestSecret, VerifiedRequest};
+use super::{frame, EphemeralSecret, QrKind, RequestBody, RequestId, RequestSecret, VerifiedRequest};
 use crate::error::{Error, Result};
 
 const KIND: QrKind = QrKind::Response;
+/// Clear header: request id ‖ wallet key.
+const HEADER_LEN: usize = 16 + 32;
+/// Poly1305 tag.
+const TAG_LEN: usize = 16;
 const DECLINED: u64 = 0;
 const UNAVAILABLE: u64 = 1;
 
@@ -74,7 +79,17 @@ pub fn seal_response(
     answers: &[(String, FieldOutcome)],
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<String> {
-    let body = &request.body;
+    seal_with_wallet_secret(&request.body, answers, &EphemeralSecret::generate(rng))
+}
+
+/// `seal_response` with a given wallet key, for an unverified body (test vectors only:
+/// wallets must verify first and use a fresh key).
+#[doc(hidden)]
+pub fn seal_with_wallet_secret(
+    body: &RequestBody,
+    answers: &[(String, FieldOutcome)],
+    wallet: &EphemeralSecret,
+) -> Result<String> {
     for (i, (key, _)) in answers.iter().enumerate() {
         if !body.fields.iter().any(|f| &f.key == key) {
             return Err(Error::UnrequestedKey { key: key.clone() });
@@ -91,13 +106,13 @@ pub fn seal_response(
             None => UNAVAILABLE.into(),
         })
         .collect();
-    let plaintext = cbor::to_bytes(&cbor::map(vec![(0, Value::Array(outcomes))]));
-    let wallet = EphemeralSecret::generate(rng);
-    seal_with(&wallet, body.request_id, &body.nonce, &body.ephemeral_public, &plaintext)
+    let plaintext = cbor::to_bytes(&Value::Array(outcomes));
+    seal_with(wallet, body.request_id, &body.nonce, &body.ephemeral_public, &plaintext)
 }
 
-/// Seals `plaintext` with a given wallet key (separate for the test vectors).
-pub(crate) fn seal_with(
+/// Seals raw `plaintext` bytes (tests of future outcome shapes).
+#[doc(hidden)]
+pub fn seal_with(
     wallet: &EphemeralSecret,
     request_id: RequestId,
     nonce: &[u8],
@@ -114,12 +129,11 @@ pub(crate) fn seal_with(
         .0
         .encrypt(&cipher.1, Payload { msg: plaintext, aad: &aad(request_id, nonce) })
         .map_err(|_| Error::Build("encryption failed".into()))?;
-    let envelope = Value::Array(vec![
-        cbor::bytes(request_id.as_bytes()),
-        cbor::bytes(&wallet_public),
-        cbor::bytes(&ciphertext),
-    ]);
-    Ok(frame::encode(KIND, &cbor::to_bytes(&envelope)))
+    let mut body = Vec::with_capacity(HEADER_LEN + ciphertext.len());
+    body.extend_from_slice(request_id.as_bytes());
+    body.extend_from_slice(&wallet_public);
+    body.extend_from_slice(&ciphertext);
+    Ok(frame::encode(KIND, &body))
 }
 
 /// Reads the clear header of a response without any key (the relay routes with it).
@@ -169,17 +183,16 @@ pub fn open_response(text: &str, secret: &RequestSecret, now: u64) -> Result<Ope
 
 fn split(text: &str) -> Result<(ResponseHeader, Vec<u8>)> {
     let bytes = frame::decode(KIND, text)?;
-    let mut items = cbor::as_array(KIND, cbor::from_bytes(KIND, &bytes)?, "response")?.into_iter();
-    let (Some(id), Some(key), Some(ct)) = (items.next(), items.next(), items.next()) else {
-        return Err(Error::malformed(KIND, "a response has three parts"));
-    };
-    let ciphertext = cbor::as_bytes(KIND, ct, "ciphertext")?;
+    if bytes.len() < HEADER_LEN + TAG_LEN {
+        return Err(Error::Truncated { kind: KIND });
+    }
+    let (head, ciphertext) = bytes.split_at(HEADER_LEN);
     let header = ResponseHeader {
-        request_id: RequestId(cbor::as_fixed::<16>(KIND, id, "request id")?),
-        wallet_public: cbor::as_fixed::<32>(KIND, key, "wallet key")?,
+        request_id: RequestId(head[..16].try_into().expect("16 bytes")),
+        wallet_public: head[16..].try_into().expect("32 bytes"),
         sealed_len: ciphertext.len(),
     };
-    Ok((header, ciphertext))
+    Ok((header, ciphertext.to_vec()))
 }
 
 /// HKDF-SHA256 → (AEAD, nonce).
@@ -211,8 +224,7 @@ fn outcome_to_cbor(o: &FieldOutcome) -> Value {
 }
 
 fn parse_plaintext(plaintext: &[u8], expected: usize) -> Result<Vec<FieldOutcome>> {
-    let mut m = MapReader::new(KIND, cbor::from_bytes(KIND, plaintext)?, "answers")?;
-    let items = m.array(0, "outcomes")?;
+    let items = cbor::as_array(KIND, cbor::from_bytes(KIND, plaintext)?, "outcomes")?;
     if items.len() != expected {
         return Err(Error::invalid(
             KIND,

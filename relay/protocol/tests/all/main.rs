@@ -5,6 +5,7 @@
 mod codec;
 mod exchange;
 mod forms;
+#[cfg(feature = "render")]
 mod images;
 mod util;
 mod vectors;

@@ -1,20 +1,25 @@
-// The response (`FDA1:`): CBOR array [request id bstr(16), wallet key bstr(32), ciphertext].
+// The response (`FDA1:`). Its frame body is a fixed binary layout, not CBOR (every byte
+// counts): request id (16) ‖ wallet X25519 key (32) ‖ ciphertext (rest).
 // ss = X25519(wallet secret, window key); okm = HKDF-SHA256(salt = request nonce, ikm = ss,
 // info = "FDA1 key" ‖ window key ‖ wallet key, 44); key = okm[0..32], nonce = okm[32..44];
-// ChaCha20-Poly1305 with AAD "FDA1" ‖ request id ‖ request nonce. Plaintext {0: [outcome…]}
-// in request order: text = shared, 0 = declined, 1 = unavailable, map {0: value, …} = shared
-// with extensions (relay/protocol/src/qr/response.rs).
+// ChaCha20-Poly1305 with AAD "FDA1" ‖ request id ‖ request nonce. Plaintext: CBOR array
+// [outcome…] in request order: text = shared, 0 = declined, 1 = unavailable, map
+// {0: value, …} = shared with extensions (relay/protocol/src/qr/response.rs).
 
 import { chacha20poly1305 } from "@noble/ciphers/chacha.js";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concat, equalBytes, randomBytes, toHex, utf8 } from "../bytes";
-import { MapReader, asArray, asFixed, asBytes, fromCbor, toCbor, type CborValue } from "./cbor";
-import { QrError, invalid, malformed } from "./errors";
+import { MapReader, asArray, fromCbor, toCbor, type CborValue } from "./cbor";
+import { QrError, invalid, malformed, truncated } from "./errors";
 import { decodeFrame, encodeFrame } from "./frame";
 import type { RequestBody } from "./request";
 
+/** Clear header: request id ‖ wallet key. */
+const HEADER_LEN = 16 + 32;
+/** Poly1305 tag. */
+const TAG_LEN = 16;
 const DECLINED = 0;
 const UNAVAILABLE = 1;
 
@@ -29,7 +34,7 @@ export function sealResponse(body: RequestBody, answers: Map<string, Outcome>, w
     }
   }
   const outcomes = body.fields.map((f) => outcomeToCbor(answers.get(f.key) ?? { outcome: "unavailable" }));
-  const plaintext = toCbor(new Map<number, unknown>([[0, outcomes]]));
+  const plaintext = toCbor(outcomes);
   return sealWith(walletSecret ?? randomBytes(32), body.requestId, body.nonce, body.ephemeralPublic, plaintext);
 }
 
@@ -44,7 +49,7 @@ export function sealWith(
   const shared = dh(walletSecret, windowPublic, "the request's ephemeral key is a low-order point");
   const { key, iv } = derive(shared, nonce, windowPublic, walletPublic);
   const ciphertext = chacha20poly1305(key, iv, aad(requestId, nonce)).encrypt(plaintext);
-  return encodeFrame("response", toCbor([requestId, walletPublic, ciphertext]));
+  return encodeFrame("response", concat(requestId, walletPublic, ciphertext));
 }
 
 export interface ResponseHeader {
@@ -55,12 +60,12 @@ export interface ResponseHeader {
 
 /** The clear part of a response (the relay routes with the request id). */
 export function peekResponse(text: string): ResponseHeader {
-  const items = asArray("response", fromCbor("response", decodeFrame("response", text)), "response");
-  if (items.length < 3) throw malformed("response", "a response has three parts");
+  const bytes = decodeFrame("response", text);
+  if (bytes.length < HEADER_LEN + TAG_LEN) throw truncated("response");
   return {
-    requestId: asFixed("response", items[0], "request id", 16),
-    walletPublic: asFixed("response", items[1], "wallet key", 32),
-    ciphertext: asBytes("response", items[2], "ciphertext"),
+    requestId: bytes.slice(0, 16),
+    walletPublic: bytes.slice(16, HEADER_LEN),
+    ciphertext: bytes.slice(HEADER_LEN),
   };
 }
 
@@ -79,8 +84,7 @@ export function openResponse(text: string, windowSecret: Uint8Array, body: Reque
   } catch {
     throw new QrError("invalid", "This response was made for another request (or was altered) and cannot be opened.");
   }
-  const m = new MapReader("response", fromCbor("response", plaintext), "answers");
-  const items = m.array(0, "outcomes");
+  const items = asArray("response", fromCbor("response", plaintext), "outcomes");
   if (items.length !== body.fields.length) throw invalid("response", `${items.length} answers for ${body.fields.length} requested fields`);
   return body.fields.map((f, i) => [f.key, outcomeFromCbor(items[i])]);
 }
