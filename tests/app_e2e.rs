@@ -23,7 +23,8 @@ fn sample(key: &str) -> &'static str {
         "person.birth_date" => "1990-12-10",
         "contact.email" => "ada@example.org",
         "contact.phone" => "+31201234567",
-        "address.postcode" => "1011AB",
+        "address.postcode" => "1011 AB",
+        "id.national_number" => "123456789",
         "address.city" => "Amsterdam",
         "address.street" => "Dam",
         "address.house_number" => "1",
@@ -44,10 +45,11 @@ async fn forms(relay: &TestRelay) -> Vec<FormDef> {
         .expect("forms JSON")
 }
 
-/// The first form with at least two fields a wallet can fill.
+/// The city hall's change-of-address form (its last prefillable key, the phone, is optional:
+/// the citizen declines it).
 async fn pick_form(relay: &TestRelay) -> FormDef {
     let all = forms(relay).await;
-    all.into_iter().find(|f| f.template().len() >= 2).expect("a prefillable form is served")
+    all.into_iter().find(|f| f.id == "change-of-address").expect("the change-of-address form is served")
 }
 
 async fn start_app(relay: &TestRelay, extra: &[(&str, &str)]) -> AppSession {
@@ -152,19 +154,30 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
     app.wait_for("#subscription[data-state=unsubscribed]", SOON).await;
     wait_purged(&relay, &created.id).await;
     app.screenshot("form-filled").await;
+    let js = "document.querySelector('.field[data-outcome=declined]').scrollIntoView({block: 'center'}); return true;";
+    app.client.execute(js, vec![]).await.expect("scroll");
+    app.screenshot("declined-mark").await;
 
-    // The clerk types the declined field, then completes: outbox file, receipt, cleared data.
-    let declined = form.field_for_key(&answers.last().unwrap().0).unwrap();
-    let declined_value = sample(&answers.last().unwrap().0);
-    let js = format!(
-        "const e=document.querySelector('[name=\"{}\"]'); e.value={:?}; return true;",
-        declined.name, declined_value
-    );
-    app.client.execute(&js, vec![]).await.expect("type the declined field");
+    // The clerk types the declined phone and the new address, then completes: outbox file,
+    // deletion receipt, personal data cleared from the window.
+    let typed = [
+        ("phone", "+31 20 123 4567"),
+        ("new_street", "Keizersgracht 1"),
+        ("new_postcode", "1015 CJ"),
+        ("new_city", "Amsterdam"),
+        ("move_date", "2026-12-01"),
+        ("housing", "rent"),
+    ];
+    for (name, value) in typed {
+        let js = format!("document.querySelector('[name=\"{name}\"]').value = {value:?}; return true;");
+        app.client.execute(&js, vec![]).await.expect("type a field");
+    }
     app.click("#complete").await;
     let done = app.wait_for("#done:not([hidden]) #outbox-file", SOON).await;
     let outbox = done.text().await.expect("text");
     assert!(outbox.contains("outbox"), "{outbox}");
+    let receipt = app.wait_for("#receipt-qr", SOON).await.attr("data-qr").await.expect("attr").unwrap_or_default();
+    assert!(receipt.starts_with("FDD"), "deletion receipt QR: {receipt:?}");
     app.screenshot("completed").await;
     let js = format!("document.querySelector('[name=\"{}\"]').value === ''", form.field_for_key(&answers[0].0).unwrap().name);
     app.wait_js(&js, SOON).await;

@@ -58,10 +58,6 @@ impl ProcessGuard {
         ProcessGuard { child, name }
     }
 
-    pub fn id(&self) -> u32 {
-        self.child.id()
-    }
-
     pub fn child_mut(&mut self) -> &mut Child {
         &mut self.child
     }
@@ -139,7 +135,8 @@ fn wait_for_port(port: u16, within: Duration) {
 /// data and config in a temporary folder (`FORMDESK_DATA_DIR`).
 pub struct AppSession {
     pub client: Client,
-    pub data_dir: tempfile::TempDir,
+    /// The app's config and data (`FORMDESK_DATA_DIR`); deleted with the session.
+    _data_dir: tempfile::TempDir,
     pub xvfb: Xvfb,
     _driver: ProcessGuard,
 }
@@ -168,7 +165,7 @@ impl AppSession {
         let driver = ProcessGuard::spawn("tauri-driver", cmd);
         wait_for_port(port, Duration::from_secs(20));
         let client = connect(port, &app).await;
-        AppSession { client, data_dir, xvfb, _driver: driver }
+        AppSession { client, _data_dir: data_dir, xvfb, _driver: driver }
     }
 
     /// Waits until `css` matches an element and returns its text.

@@ -31,7 +31,12 @@ fn submission(marker: &str) -> Value {
 /// POSTs one submission; returns (status, body).
 async fn post(relay: &Relay, token: &str, marker: &str) -> (u16, Value) {
     relay
-        .request("POST", "/api/submissions", Some(token), Some(&submission(marker)))
+        .request(
+            "POST",
+            "/api/submissions",
+            Some(token),
+            Some(&submission(marker)),
+        )
         .await
         .expect("POST /api/submissions")
 }
@@ -113,7 +118,10 @@ async fn tls_is_served_by_default_and_clients_pin_the_printed_fingerprint() {
         ],
     );
     assert_eq!(explicit.fingerprint, Some(printed));
-    assert!(!other.join("tls").exists(), "no certificate is generated when one is given");
+    assert!(
+        !other.join("tls").exists(),
+        "no certificate is generated when one is given"
+    );
 }
 
 #[test]
@@ -157,7 +165,10 @@ fn a_busy_port_is_reported_plainly() {
     );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
-    assert!(stderr.contains(&format!("cannot listen on {addr}")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("cannot listen on {addr}")),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]
@@ -174,13 +185,83 @@ async fn sigterm_closes_windows_and_exits_with_code_zero() {
 
     relay.signal(libc::SIGTERM);
     let close = loop {
-        match tokio::time::timeout(Duration::from_secs(15), futures_util::StreamExt::next(&mut window.ws)).await {
+        match tokio::time::timeout(
+            Duration::from_secs(15),
+            futures_util::StreamExt::next(&mut window.ws),
+        )
+        .await
+        {
             Ok(Some(Ok(Message::Close(frame)))) => break frame,
             Ok(Some(Ok(_))) => continue,
             other => panic!("expected a close frame from the relay, got {other:?}"),
         }
     };
-    assert_eq!(close.map(|f| u16::from(f.code)), Some(1001), "going-away close code");
-    let status = relay.wait_exit(Duration::from_secs(15)).expect("relay exits after SIGTERM");
+    assert_eq!(
+        close.map(|f| u16::from(f.code)),
+        Some(1001),
+        "going-away close code"
+    );
+    let status = relay
+        .wait_exit(Duration::from_secs(15))
+        .expect("relay exits after SIGTERM");
     assert_eq!(status.code(), Some(0), "stderr:\n{}", relay.stderr());
+}
+
+#[tokio::test]
+async fn tokens_made_and_revoked_with_the_cli_apply_to_the_running_relay() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let dir = data.to_str().unwrap().to_string();
+    let relay = Relay::start_plain(&data);
+
+    // Created while the relay runs (through its admin socket): usable at once.
+    let (id, token) = create_token(&data, "desk", Some("desk-7"));
+    let (status, body) = post(&relay, &token, "token-live").await;
+    assert_eq!(status, 201, "{body}");
+    let mut window = relay.window(&token).await;
+    window.subscribe(GROUP).await;
+
+    let listed = cli(&["token", "list", "--data-dir", &dir, "--json"]);
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    let tokens: Vec<Value> = serde_json::from_slice(&listed.stdout).unwrap();
+    let entry = tokens
+        .iter()
+        .find(|t| t["id"] == id.as_str())
+        .expect("listed");
+    assert_eq!(
+        (entry["role"].as_str(), entry["desk"].as_str()),
+        (Some("desk"), Some("desk-7"))
+    );
+    assert_eq!(entry["revoked"], false);
+    assert!(
+        !String::from_utf8_lossy(&listed.stdout).contains("fdt_"),
+        "list never shows secrets"
+    );
+
+    let revoked = cli(&["token", "revoke", "--data-dir", &dir, &id]);
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    let (status, body) = post(&relay, &token, "after-revoke").await;
+    assert_eq!(status, 401, "a revoked token is refused: {body}");
+    assert_eq!(body["error"]["code"], "unauthorized");
+
+    // Revoking twice, or an unknown id, is a clear usage error.
+    let again = cli(&["token", "revoke", "--data-dir", &dir, &id]);
+    assert_eq!(again.status.code(), Some(2));
+    // A desk token without a desk is refused.
+    let bad = cli(&["token", "create", "--data-dir", &dir, "--role", "desk"]);
+    assert_eq!(
+        bad.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    drop(window);
 }

@@ -85,14 +85,29 @@ pub fn cli_with_timeout(args: &[&str], limit: Duration) -> Output {
 /// Creates a token with the CLI; returns (id, secret).
 pub fn create_token(data_dir: &Path, role: &str, desk: Option<&str>) -> (String, String) {
     let dir = data_dir.to_str().unwrap();
-    let mut args = vec!["token", "create", "--data-dir", dir, "--role", role, "--json"];
+    let mut args = vec![
+        "token",
+        "create",
+        "--data-dir",
+        dir,
+        "--role",
+        role,
+        "--json",
+    ];
     if let Some(d) = desk {
         args.extend(["--desk", d]);
     }
     let out = cli(&args);
-    assert!(out.status.success(), "token create failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "token create failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v: Value = serde_json::from_slice(&out.stdout).expect("token create --json prints JSON");
-    (v["id"].as_str().unwrap().to_string(), v["secret"].as_str().unwrap().to_string())
+    (
+        v["id"].as_str().unwrap().to_string(),
+        v["secret"].as_str().unwrap().to_string(),
+    )
 }
 
 /// A running `formdesk-relay serve` child process. Killed (SIGKILL) when dropped.
@@ -144,7 +159,10 @@ impl Relay {
             Err(why) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                panic!("relay did not start ({why}); stderr:\n{}", read_file(&stderr_path));
+                panic!(
+                    "relay did not start ({why}); stderr:\n{}",
+                    read_file(&stderr_path)
+                );
             }
         };
         let relay = Relay {
@@ -165,16 +183,35 @@ impl Relay {
         read_file(&self.stderr_path)
     }
 
-    /// Polls `GET /healthz` until 200.
+    /// Polls `GET /healthz` until 200 (on its own thread: callers may be inside a runtime).
     fn wait_healthy(&self) {
-        let rt = runtime();
-        let deadline = Instant::now() + START_TIMEOUT;
-        loop {
-            if let Ok((200, _)) = rt.block_on(self.request("GET", "/healthz", None, None)) {
-                return;
+        let endpoint = self.endpoint();
+        let healthy = std::thread::spawn(move || {
+            let rt = runtime();
+            let deadline = Instant::now() + START_TIMEOUT;
+            while Instant::now() < deadline {
+                if let Ok((200, _)) = rt.block_on(endpoint.request("GET", "/healthz", None, None)) {
+                    return true;
+                }
+                std::thread::sleep(Duration::from_millis(50));
             }
-            assert!(Instant::now() < deadline, "/healthz never answered 200; stderr:\n{}", self.stderr());
-            std::thread::sleep(Duration::from_millis(50));
+            false
+        })
+        .join()
+        .expect("health check thread");
+        assert!(
+            healthy,
+            "/healthz never answered 200; stderr:\n{}",
+            self.stderr()
+        );
+    }
+
+    /// Where and how to reach this relay.
+    pub fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            addr: self.addr,
+            tls: self.tls,
+            fingerprint: self.fingerprint,
         }
     }
 
@@ -210,6 +247,50 @@ impl Relay {
         }
     }
 
+    /// See [`Endpoint::request`].
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> std::io::Result<(u16, Value)> {
+        self.endpoint().request(method, path, token, body).await
+    }
+
+    /// See [`Endpoint::connect`].
+    pub async fn connect(&self, pin: Option<Fingerprint>) -> std::io::Result<Box<dyn Io>> {
+        self.endpoint().connect(pin).await
+    }
+
+    /// Opens a websocket window authenticated with `token` (on the upgrade request) and
+    /// waits for its `hello`.
+    pub async fn window(&self, token: &str) -> Window {
+        let io = self.connect(self.fingerprint).await.expect("connect");
+        let scheme = if self.tls { "wss" } else { "ws" };
+        let mut req = format!("{scheme}://{}{}", self.addr, WS_PATH)
+            .into_client_request()
+            .unwrap();
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        let (ws, _) = tokio_tungstenite::client_async(req, io)
+            .await
+            .expect("websocket handshake");
+        let mut w = Window { ws };
+        w.expect("hello").await;
+        w
+    }
+}
+
+/// The address of a relay and how to talk to it (plain TCP, or TLS with a pin).
+#[derive(Debug, Clone, Copy)]
+pub struct Endpoint {
+    pub addr: SocketAddr,
+    pub tls: bool,
+    pub fingerprint: Option<Fingerprint>,
+}
+
+impl Endpoint {
     /// One HTTP/1.1 request on a fresh connection (TLS pinned to the printed fingerprint).
     /// Returns the status and the JSON body (`Value::Null` when the body is not JSON).
     pub async fn request(
@@ -220,9 +301,10 @@ impl Relay {
         body: Option<&Value>,
     ) -> std::io::Result<(u16, Value)> {
         let io = self.connect(self.fingerprint).await?;
-        let (mut sender, conn) = hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
-            .await
-            .map_err(std::io::Error::other)?;
+        let (mut sender, conn) =
+            hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(io))
+                .await
+                .map_err(std::io::Error::other)?;
         tokio::spawn(conn);
         let mut req = http::Request::builder()
             .method(method)
@@ -243,8 +325,16 @@ impl Relay {
             .await
             .map_err(std::io::Error::other)?;
         let status = resp.status().as_u16();
-        let bytes = resp.into_body().collect().await.map_err(std::io::Error::other)?.to_bytes();
-        Ok((status, serde_json::from_slice(&bytes).unwrap_or(Value::Null)))
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .map_err(std::io::Error::other)?
+            .to_bytes();
+        Ok((
+            status,
+            serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        ))
     }
 
     /// A TCP connection to the relay, wrapped in TLS pinned to `pin` when the relay serves TLS.
@@ -258,20 +348,6 @@ impl Relay {
         let connector = tokio_rustls::TlsConnector::from(pinned_client_config(pin));
         let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
         Ok(Box::new(connector.connect(name, tcp).await?))
-    }
-
-    /// Opens a websocket window authenticated with `token` (on the upgrade request) and
-    /// waits for its `hello`.
-    pub async fn window(&self, token: &str) -> Window {
-        let io = self.connect(self.fingerprint).await.expect("connect");
-        let scheme = if self.tls { "wss" } else { "ws" };
-        let mut req = format!("{scheme}://{}{}", self.addr, WS_PATH).into_client_request().unwrap();
-        req.headers_mut()
-            .insert("authorization", format!("Bearer {token}").parse().unwrap());
-        let (ws, _) = tokio_tungstenite::client_async(req, io).await.expect("websocket handshake");
-        let mut w = Window { ws };
-        w.expect("hello").await;
-        w
     }
 }
 
@@ -296,7 +372,10 @@ pub struct Window {
 
 impl Window {
     pub async fn send(&mut self, op: Value) {
-        self.ws.send(Message::text(op.to_string())).await.expect("send frame");
+        self.ws
+            .send(Message::text(op.to_string()))
+            .await
+            .expect("send frame");
     }
 
     /// The next JSON text frame (pings and pongs skipped); panics after `FRAME_TIMEOUT`.
@@ -328,14 +407,18 @@ impl Window {
 
     /// Subscribes to a desk-relative group and waits for `subscribed`.
     pub async fn subscribe(&mut self, group: &str) {
-        self.send(serde_json::json!({"op": "subscribe", "group": group})).await;
+        self.send(serde_json::json!({"op": "subscribe", "group": group}))
+            .await;
         self.expect("subscribed").await;
     }
 }
 
 /// A small current-thread runtime for synchronous helpers.
 pub fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap()
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 /// Reads the child's stdout line by line on a thread (bounded by the child's lifetime).
@@ -353,17 +436,26 @@ fn spawn_line_reader(out: impl Read + Send + 'static) -> mpsc::Receiver<String> 
 }
 
 /// Waits for `listening on <scheme>://<addr>` and, for TLS, the fingerprint line.
-fn read_banner(lines: &mpsc::Receiver<String>) -> Result<(SocketAddr, bool, Option<Fingerprint>), String> {
+fn read_banner(
+    lines: &mpsc::Receiver<String>,
+) -> Result<(SocketAddr, bool, Option<Fingerprint>), String> {
     let deadline = Instant::now() + START_TIMEOUT;
     let next = || {
         let left = deadline.saturating_duration_since(Instant::now());
-        lines.recv_timeout(left).map_err(|e| format!("no banner line: {e}"))
+        lines
+            .recv_timeout(left)
+            .map_err(|e| format!("no banner line: {e}"))
     };
     let (tls, addr) = loop {
         let line = next()?;
         if let Some(url) = line.split("listening on ").nth(1) {
             let (scheme, rest) = url.split_once("://").ok_or("bad url")?;
-            break (scheme == "https", rest.trim().parse::<SocketAddr>().map_err(|e| e.to_string())?);
+            break (
+                scheme == "https",
+                rest.trim()
+                    .parse::<SocketAddr>()
+                    .map_err(|e| e.to_string())?,
+            );
         }
     };
     if !tls {

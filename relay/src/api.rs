@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use formdesk_protocol::wire::{
-    EventCreate, EventPublished, ReceiptCreated, RequestCreate, ServerEvent, SubmissionCreate, SubmissionCreated,
+    EventCreate, EventPublished, ReceiptCreated, RequestCreate, ServerEvent, SubmissionCreate,
+    SubmissionCreated,
 };
 use http::StatusCode;
 use serde::de::DeserializeOwned;
@@ -18,67 +19,91 @@ use crate::auth::{self, Principal, Role};
 use crate::error::{self, Error, Result};
 use crate::group::Group;
 use crate::node::Node;
-use crate::submissions::{self, PlainTarget};
 use crate::requests;
+use crate::submissions::{self, PlainTarget};
 
 /// Every HTTP route of the relay, with the JSON error mapping.
 pub fn routes(node: Arc<Node>) -> BoxedFilter<(Response,)> {
     let get = warp::get();
     let post = warp::post();
     // GET /healthz
-    let health = warp::path!("healthz").and(get).map(|| json(&serde_json::json!({"status":"ok"})).into_response());
+    let health = warp::path!("healthz")
+        .and(get)
+        .map(|| json(&serde_json::json!({"status":"ok"})).into_response());
     // GET /metrics
     let n = node.clone();
     let metrics = warp::path!("metrics").and(get).map(move || {
         let mut res = n.metrics.encode().into_response();
         res.headers_mut().insert(
             http::header::CONTENT_TYPE,
-            http::HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
+            http::HeaderValue::from_static(
+                "application/openmetrics-text; version=1.0.0; charset=utf-8",
+            ),
         );
         res
     });
     // GET /api/office-key (public: it is what wallets trust)
     let n = node.clone();
-    let office = warp::path!("api" / "office-key").and(get).map(move || json(&n.office.info()).into_response());
+    let office = warp::path!("api" / "office-key")
+        .and(get)
+        .map(move || json(&n.office.info()).into_response());
     // GET /api/forms
-    let forms = warp::path!("api" / "forms").and(get).and(authed(&node)).map(|node: Arc<Node>, _who| {
-        json(&node.forms.list()).into_response()
-    });
+    let forms = warp::path!("api" / "forms")
+        .and(get)
+        .and(authed(&node))
+        .map(|node: Arc<Node>, _who| json(&node.forms.list()).into_response());
     // GET /api/forms/<id>
-    let form = warp::path!("api" / "forms" / String).and(get).and(authed(&node)).and_then(
-        |id: String, node: Arc<Node>, _who| async move {
-            let f = node.forms.get(&id).ok_or_else(|| reject(&node, Error::UnknownForm(id.clone())))?;
+    let form = warp::path!("api" / "forms" / String)
+        .and(get)
+        .and(authed(&node))
+        .and_then(|id: String, node: Arc<Node>, _who| async move {
+            let f = node
+                .forms
+                .get(&id)
+                .ok_or_else(|| reject(&node, Error::UnknownForm(id.clone())))?;
             Ok::<_, Rejection>(json(f).into_response())
-        },
-    );
+        });
     // POST /api/submissions with JSON body SubmissionCreate
-    let submit = warp::path!("api" / "submissions").and(post).and(authed(&node)).and(body(&node)).and_then(
-        |node: Arc<Node>, who: Principal, body: Bytes| async move {
+    let submit = warp::path!("api" / "submissions")
+        .and(post)
+        .and(authed(&node))
+        .and(body(&node))
+        .and_then(|node: Arc<Node>, who: Principal, body: Bytes| async move {
             let res = create_submission(&node, &who, &body).await;
             res.map_err(|e| reject(&node, e))
-        },
-    );
+        });
     // POST /api/groups/<group>/events with JSON body EventCreate
-    let events = warp::path!("api" / "groups" / String / "events").and(post).and(authed(&node)).and(body(&node)).and_then(
-        |group: String, node: Arc<Node>, who: Principal, body: Bytes| async move {
-            publish_event(&node, &who, &group, &body).map_err(|e| reject(&node, e))
-        },
-    );
+    let events = warp::path!("api" / "groups" / String / "events")
+        .and(post)
+        .and(authed(&node))
+        .and(body(&node))
+        .and_then(
+            |group: String, node: Arc<Node>, who: Principal, body: Bytes| async move {
+                publish_event(&node, &who, &group, &body).map_err(|e| reject(&node, e))
+            },
+        );
     // POST /api/requests with JSON body RequestCreate
-    let request = warp::path!("api" / "requests").and(post).and(authed(&node)).and(body(&node)).and_then(
-        |node: Arc<Node>, who: Principal, body: Bytes| async move {
+    let request = warp::path!("api" / "requests")
+        .and(post)
+        .and(authed(&node))
+        .and(body(&node))
+        .and_then(|node: Arc<Node>, who: Principal, body: Bytes| async move {
             create_request(&node, &who, &body).map_err(|e| reject(&node, e))
-        },
-    );
+        });
     // POST /api/requests/<id>/receipt
     // POST /api/requests/<id>/receipt with optional JSON body {"fields_received": [..]}
-    let receipt = warp::path!("api" / "requests" / String / "receipt").and(post).and(authed(&node)).and(body(&node)).and_then(
-        |id: String, node: Arc<Node>, who: Principal, body: Bytes| async move {
-            let fields = receipt_fields(&body).map_err(|e| reject(&node, e))?;
-            let r = requests::receipt(&node, &who, &id, fields).map_err(|e| reject(&node, e))?;
-            Ok::<_, Rejection>(json(&ReceiptCreated { receipt: r }).into_response())
-        },
-    );
+    let receipt = warp::path!("api" / "requests" / String / "receipt")
+        .and(post)
+        .and(authed(&node))
+        .and(body(&node))
+        .and_then(
+            |id: String, node: Arc<Node>, who: Principal, body: Bytes| async move {
+                let fields = receipt_fields(&body).map_err(|e| reject(&node, e))?;
+                let r =
+                    requests::receipt(&node, &who, &id, fields).map_err(|e| reject(&node, e))?;
+                Ok::<_, Rejection>(json(&ReceiptCreated { receipt: r }).into_response())
+            },
+        );
     health
         .or(metrics)
         .unify()
@@ -107,18 +132,32 @@ async fn create_submission(node: &Node, who: &Principal, body: &[u8]) -> Result<
         (Some(qr), None, None) => submissions::accept_sealed(node, who, qr).await?,
         (None, Some(form), Some(values)) => {
             let desk = target_desk(who, req.desk.as_deref())?;
-            let to = PlainTarget { desk: &desk, form, group: req.group.as_deref(), request_id: req.request_id.as_deref() };
+            let to = PlainTarget {
+                desk: &desk,
+                form,
+                group: req.group.as_deref(),
+                request_id: req.request_id.as_deref(),
+            };
             submissions::accept_plain(node, to, values).await?
         }
-        _ => return Err(Error::BadRequest("send either {form, values} or {response}".into())),
+        _ => {
+            return Err(Error::BadRequest(
+                "send either {form, values} or {response}".into(),
+            ))
+        }
     };
-    let out = SubmissionCreated { id: accepted.id, delivered_to: accepted.delivered_to };
+    let out = SubmissionCreated {
+        id: accepted.id,
+        delivered_to: accepted.delivered_to,
+    };
     Ok(with_status(json(&out), StatusCode::CREATED).into_response())
 }
 
 fn publish_event(node: &Node, who: &Principal, group: &str, body: &[u8]) -> Result<Response> {
     if !matches!(who.role, Role::Integration | Role::Admin) {
-        return Err(Error::Forbidden("publishing events needs an integration or admin token".into()));
+        return Err(Error::Forbidden(
+            "publishing events needs an integration or admin token".into(),
+        ));
     }
     let req: EventCreate = parse(body)?;
     let g = match req.desk.as_deref() {
@@ -128,11 +167,18 @@ fn publish_event(node: &Node, who: &Principal, group: &str, body: &[u8]) -> Resu
     if g.is_org() && who.role != Role::Admin {
         return Err(Error::Forbidden("only admins publish to org groups".into()));
     }
-    let ev = ServerEvent::Event { group: Some(g.name.clone()), from: None, data: req.data };
+    let ev = ServerEvent::Event {
+        group: Some(g.name.clone()),
+        from: None,
+        data: req.data,
+    };
     let msg = serde_json::to_string(&ev).map_err(|e| Error::Data(e.to_string()))?;
     node.metrics.events_published.inc();
     let report = node.broker.publish(&g.key, &msg.into());
-    Ok(json(&EventPublished { delivered_to: report.delivered }).into_response())
+    Ok(json(&EventPublished {
+        delivered_to: report.delivered,
+    })
+    .into_response())
 }
 
 fn create_request(node: &Node, who: &Principal, body: &[u8]) -> Result<Response> {
@@ -186,7 +232,9 @@ fn reject(node: &Node, e: Error) -> Rejection {
 
 /// The body, capped at `max_body_bytes`.
 fn body(node: &Arc<Node>) -> BoxedFilter<(Bytes,)> {
-    warp::body::content_length_limit(node.config.max_body_bytes).and(warp::body::bytes()).boxed()
+    warp::body::content_length_limit(node.config.max_body_bytes)
+        .and(warp::body::bytes())
+        .boxed()
 }
 
 /// Origin check, `Authorization: Bearer` token, per-token rate: yields the node and caller.
@@ -197,7 +245,8 @@ fn authed(node: &Arc<Node>) -> BoxedFilter<(Arc<Node>, Principal)> {
         .and_then(move |origin: Option<String>, authz: Option<String>| {
             let node = node.clone();
             async move {
-                let who = check(&node, origin.as_deref(), authz.as_deref()).map_err(|e| reject(&node, e))?;
+                let who = check(&node, origin.as_deref(), authz.as_deref())
+                    .map_err(|e| reject(&node, e))?;
                 Ok::<_, Rejection>((node, who))
             }
         })
@@ -209,7 +258,9 @@ fn check(node: &Node, origin: Option<&str>, authz: Option<&str>) -> Result<Princ
     if !node.config.origin_allowed(origin) {
         return Err(Error::OriginNotAllowed);
     }
-    let token = authz.and_then(|h| h.strip_prefix("Bearer ")).ok_or(Error::Unauthorized)?;
+    let token = authz
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .ok_or(Error::Unauthorized)?;
     let who = auth::authenticate(&node.store, token.trim())?;
     node.check_rate(&who)?;
     Ok(who)

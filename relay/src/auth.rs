@@ -79,11 +79,23 @@ pub struct Principal {
 }
 
 /// Creates a token; returns its secret (shown once) and its record.
-pub fn create_token(store: &Store, role: Role, desk: Option<&str>, label: &str) -> Result<(String, TokenInfo)> {
+pub fn create_token(
+    store: &Store,
+    role: Role,
+    desk: Option<&str>,
+    label: &str,
+) -> Result<(String, TokenInfo)> {
     match (role.needs_desk(), desk) {
-        (true, None) => return Err(Error::BadRequest(format!("a {} token needs a desk", role.as_str()))),
+        (true, None) => {
+            return Err(Error::BadRequest(format!(
+                "a {} token needs a desk",
+                role.as_str()
+            )))
+        }
         (_, Some(d)) if !valid_name(d, 64) => {
-            return Err(Error::BadRequest("invalid desk id (allowed: [A-Za-z0-9._-], 1..=64)".into()))
+            return Err(Error::BadRequest(
+                "invalid desk id (allowed: [A-Za-z0-9._-], 1..=64)".into(),
+            ))
         }
         _ => {}
     }
@@ -107,7 +119,12 @@ pub fn create_token(store: &Store, role: Role, desk: Option<&str>, label: &str) 
 
 /// Every token record (no secrets).
 pub fn list_tokens(store: &Store) -> Result<Vec<TokenInfo>> {
-    store.tokens().iter().values().map(|v| decode(&v?)).collect()
+    store
+        .tokens()
+        .iter()
+        .values()
+        .map(|v| decode(&v?))
+        .collect()
 }
 
 /// Revokes the token whose public id is `id`; `false` if there is none.
@@ -131,12 +148,19 @@ pub fn authenticate(store: &Store, token: &str) -> Result<Principal> {
     if !token.starts_with("fdt_") || token.len() > 100 {
         return Err(Error::Unauthorized);
     }
-    let v = store.tokens().get(hash_token(token))?.ok_or(Error::Unauthorized)?;
+    let v = store
+        .tokens()
+        .get(hash_token(token))?
+        .ok_or(Error::Unauthorized)?;
     let info: TokenInfo = decode(&v)?;
     if info.revoked {
         return Err(Error::Unauthorized);
     }
-    Ok(Principal { token_id: info.id, role: info.role, desk: info.desk })
+    Ok(Principal {
+        token_id: info.id,
+        role: info.role,
+        desk: info.desk,
+    })
 }
 
 /// The desktop app's own desk token (idempotent): reads `<data_dir>/desk.token` if it holds
@@ -193,7 +217,10 @@ mod tests {
         assert!(create_token(&store, Role::Device, None, "x").is_err());
         assert_eq!(list_tokens(&store).unwrap().len(), 1);
         assert!(revoke_token(&store, &info.id).unwrap());
-        assert!(matches!(authenticate(&store, &secret), Err(Error::Unauthorized)));
+        assert!(matches!(
+            authenticate(&store, &secret),
+            Err(Error::Unauthorized)
+        ));
     }
 
     #[test]

@@ -106,7 +106,10 @@ impl Config {
     pub fn origin_allowed(&self, origin: Option<&str>) -> bool {
         match origin {
             None => true,
-            Some(o) => self.allowed_origins.iter().any(|a| a == "*" || a.eq_ignore_ascii_case(o)),
+            Some(o) => self
+                .allowed_origins
+                .iter()
+                .any(|a| a == "*" || a.eq_ignore_ascii_case(o)),
         }
     }
 }

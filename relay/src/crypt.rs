@@ -32,7 +32,11 @@ impl EpochKeys {
     pub fn open(dir: impl AsRef<Path>, epoch_ms: u64) -> Result<EpochKeys> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(&dir)?;
-        Ok(EpochKeys { dir, epoch_ms: epoch_ms.max(1), cache: Mutex::new(HashMap::new()) })
+        Ok(EpochKeys {
+            dir,
+            epoch_ms: epoch_ms.max(1),
+            cache: Mutex::new(HashMap::new()),
+        })
     }
 
     /// The epoch a unix time in milliseconds falls in.
@@ -51,7 +55,13 @@ impl EpochKeys {
         let mut nonce = [0u8; 12];
         OsRng.fill_bytes(&mut nonce);
         let ct = cipher
-            .encrypt(Nonce::from_slice(&nonce), Payload { msg: plaintext, aad })
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plaintext,
+                    aad,
+                },
+            )
             .map_err(|_| Error::Crypto)?;
         let mut out = Vec::with_capacity(12 + ct.len());
         out.extend_from_slice(&nonce);
@@ -80,7 +90,9 @@ impl EpochKeys {
         cache.retain(|e, _| *e >= epoch);
         for entry in fs::read_dir(&self.dir)? {
             let path = entry?.path();
-            let Some(e) = epoch_of_file(&path) else { continue };
+            let Some(e) = epoch_of_file(&path) else {
+                continue;
+            };
             if e < epoch {
                 fs::remove_file(&path)?;
                 deleted += 1;
@@ -147,11 +159,17 @@ mod tests {
         let keys = EpochKeys::open(dir.path(), 1000).unwrap();
         let sealed = keys.seal(5, b"id1", b"secret").unwrap();
         assert_eq!(keys.open_sealed(5, b"id1", &sealed).unwrap(), b"secret");
-        assert!(keys.open_sealed(5, b"id2", &sealed).is_err(), "bound to its id");
+        assert!(
+            keys.open_sealed(5, b"id2", &sealed).is_err(),
+            "bound to its id"
+        );
         // A fresh instance reads the key from disk.
         let again = EpochKeys::open(dir.path(), 1000).unwrap();
         assert_eq!(again.open_sealed(5, b"id1", &sealed).unwrap(), b"secret");
         assert_eq!(again.delete_before(6).unwrap(), 1);
-        assert!(matches!(again.open_sealed(5, b"id1", &sealed), Err(Error::Gone(_))));
+        assert!(matches!(
+            again.open_sealed(5, b"id1", &sealed),
+            Err(Error::Gone(_))
+        ));
     }
 }

@@ -111,7 +111,13 @@ impl Error {
             Error::Invalid(f) => f.clone(),
             _ => Vec::new(),
         };
-        ErrorBody { error: ErrorDetail { code: self.code().to_string(), message, fields } }
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_string(),
+                message,
+                fields,
+            },
+        }
     }
 
     /// The HTTP answer for this error (the only HTTP error mapping of the relay).
@@ -131,9 +137,11 @@ impl Error {
 impl warp::reject::Reject for Error {}
 
 /// Turns any rejection (ours or warp's own) into the JSON error answer.
-pub async fn recover(r: warp::Rejection) -> std::result::Result<warp::reply::Response, std::convert::Infallible> {
-    use warp::Reply;
+pub async fn recover(
+    r: warp::Rejection,
+) -> std::result::Result<warp::reply::Response, std::convert::Infallible> {
     use warp::reject::{LengthRequired, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType};
+    use warp::Reply;
     let err = if let Some(e) = r.find::<Error>() {
         return Ok(e.into_response().into_response());
     } else if r.is_not_found() {

@@ -29,7 +29,11 @@ impl Group {
             )));
         }
         if is_org(name) {
-            return Ok(Group { key: format!("o:{name}"), name: name.to_string(), desk: None });
+            return Ok(Group {
+                key: format!("o:{name}"),
+                name: name.to_string(),
+                desk: None,
+            });
         }
         let desk = desk.ok_or_else(|| {
             Error::BadRequest("a desk group needs a desk (name one with \"desk\")".into())
@@ -39,7 +43,11 @@ impl Group {
 
     /// The desk group `name` of `desk` (both assumed valid).
     pub fn for_desk(desk: &str, name: &str) -> Group {
-        Group { key: format!("d:{desk}:{name}"), name: name.to_string(), desk: Some(desk.into()) }
+        Group {
+            key: format!("d:{desk}:{name}"),
+            name: name.to_string(),
+            desk: Some(desk.into()),
+        }
     }
 
     /// Whether this is an org-wide group (`org.<name>`).
@@ -52,7 +60,10 @@ impl Group {
         if let Some(rest) = key.strip_prefix("o:") {
             return rest;
         }
-        key.strip_prefix("d:").and_then(|r| r.split_once(':')).map(|(_, n)| n).unwrap_or(key)
+        key.strip_prefix("d:")
+            .and_then(|r| r.split_once(':'))
+            .map(|(_, n)| n)
+            .unwrap_or(key)
     }
 }
 
@@ -64,7 +75,8 @@ fn is_org(name: &str) -> bool {
 pub fn valid_name(s: &str, max: usize) -> bool {
     !s.is_empty()
         && s.len() <= max
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_' || b == b'-')
 }
 
 #[cfg(test)]

@@ -8,12 +8,12 @@
 //! because unacknowledged submissions are redelivered when it subscribes again.
 //! The `broker` sits in front of the hub so several nodes can share groups later.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 
 use formdesk_protocol::wire::{ServerEvent, UnsubscribeReason, CLOSE_SLOW};
-use tokio::sync::{mpsc, Notify};
+use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 use crate::group::Group;
@@ -22,17 +22,41 @@ use crate::metrics::Metrics;
 /// A pre-serialized text message for a connection's outbox (clones share one buffer).
 pub type Outgoing = tokio_tungstenite::tungstenite::Utf8Bytes;
 
-/// How the hub asks a session to close (slow consumer, revoked, ...).
-#[derive(Default)]
+/// One connection's bounded outbox and close request, shared by the hub and its session.
+///
+/// The queue is a `VecDeque` under a std Mutex rather than a channel: an idle connection's
+/// outbox then costs no allocation at all (a channel allocates a block up front), which
+/// matters with tens of thousands of idle windows. One `Notify` wakes the session for both
+/// new messages and a close request.
 pub struct ConnCtl {
     close: AtomicU16,
     notify: Notify,
+    queue: Mutex<VecDeque<Outgoing>>,
+    cap: usize,
 }
 
+/// The outbox is full: the connection is a slow consumer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Full;
+
 impl ConnCtl {
+    /// An outbox holding at most `cap` messages.
+    pub fn new(cap: usize) -> ConnCtl {
+        ConnCtl {
+            close: AtomicU16::new(0),
+            notify: Notify::new(),
+            queue: Mutex::new(VecDeque::new()),
+            cap: cap.max(1),
+        }
+    }
+
     /// Asks the session to close with `code` (the first code wins).
     pub fn close(&self, code: u16) {
-        if self.close.compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire).is_ok() {
+        if self
+            .close
+            .compare_exchange(0, code, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
             self.notify.notify_one();
         }
     }
@@ -45,14 +69,32 @@ impl ConnCtl {
         }
     }
 
-    /// Resolves once a close was asked for.
-    pub async fn closed(&self) -> u16 {
-        loop {
-            if let Some(c) = self.close_code() {
-                return c;
+    /// Queues a message without waiting; `Err(Full)` when the outbox is at its cap.
+    pub fn push(&self, msg: Outgoing) -> Result<(), Full> {
+        {
+            let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+            if q.len() >= self.cap {
+                return Err(Full);
             }
-            self.notify.notified().await;
+            q.push_back(msg);
         }
+        self.notify.notify_one();
+        Ok(())
+    }
+
+    /// Takes the oldest queued message (frees the buffer once a burst is drained).
+    pub fn pop(&self) -> Option<Outgoing> {
+        let mut q = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+        let m = q.pop_front();
+        if q.is_empty() && q.capacity() > 8 {
+            *q = VecDeque::new();
+        }
+        m
+    }
+
+    /// Resolves when a message was queued or a close asked for (or a wake-up is pending).
+    pub async fn wait(&self) {
+        self.notify.notified().await;
     }
 }
 
@@ -66,7 +108,6 @@ pub struct Delivery {
 }
 
 struct Conn {
-    tx: mpsc::Sender<Outgoing>,
     ctl: Arc<ConnCtl>,
     desk: Option<String>,
     /// Group keys this connection is in (small: capped per connection).
@@ -90,7 +131,11 @@ pub struct Hub {
 
 impl Hub {
     pub fn new(metrics: Arc<Metrics>, max_groups_per_conn: usize) -> Hub {
-        Hub { inner: Mutex::new(Inner::default()), metrics, max_groups: max_groups_per_conn }
+        Hub {
+            inner: Mutex::new(Inner::default()),
+            metrics,
+            max_groups: max_groups_per_conn,
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -98,15 +143,24 @@ impl Hub {
     }
 
     /// Adds a connection.
-    pub fn register(&self, id: Arc<str>, desk: Option<String>, tx: mpsc::Sender<Outgoing>, ctl: Arc<ConnCtl>) {
-        self.lock().conns.insert(id, Conn { tx, ctl, desk, groups: Vec::new() });
+    pub fn register(&self, id: Arc<str>, desk: Option<String>, ctl: Arc<ConnCtl>) {
+        self.lock().conns.insert(
+            id,
+            Conn {
+                ctl,
+                desk,
+                groups: Vec::new(),
+            },
+        );
         self.metrics.connections.inc();
     }
 
     /// Removes a connection and all its subscriptions.
     pub fn unregister(&self, id: &str) {
         let mut inner = self.lock();
-        let Some(conn) = inner.conns.remove(id) else { return };
+        let Some(conn) = inner.conns.remove(id) else {
+            return;
+        };
         for key in conn.groups {
             remove_sub(&mut inner, &self.metrics, &key, id);
         }
@@ -117,14 +171,24 @@ impl Hub {
     /// Joins a group. Errors when the connection is at its group cap.
     pub fn subscribe(&self, id: &str, key: &str, once: bool) -> Result<()> {
         let mut inner = self.lock();
-        let conn = inner.conns.get_mut(id).ok_or_else(|| Error::NotFound("connection".into()))?;
+        let conn = inner
+            .conns
+            .get_mut(id)
+            .ok_or_else(|| Error::NotFound("connection".into()))?;
         if !conn.groups.iter().any(|g| g == key) {
             if conn.groups.len() >= self.max_groups {
-                return Err(Error::Limit(format!("at most {} groups per connection", self.max_groups)));
+                return Err(Error::Limit(format!(
+                    "at most {} groups per connection",
+                    self.max_groups
+                )));
             }
             conn.groups.push(key.to_string());
         }
-        let (cid, _) = inner.conns.get_key_value(id).map(|(k, _)| (k.clone(), ())).unwrap();
+        let (cid, _) = inner
+            .conns
+            .get_key_value(id)
+            .map(|(k, _)| (k.clone(), ()))
+            .unwrap();
         let members = inner.groups.entry(key.to_string()).or_insert_with(|| {
             self.metrics.groups.inc();
             HashMap::new()
@@ -136,7 +200,9 @@ impl Hub {
     /// Leaves a group; `false` if the connection was not in it.
     pub fn unsubscribe(&self, id: &str, key: &str) -> bool {
         let mut inner = self.lock();
-        let Some(conn) = inner.conns.get_mut(id) else { return false };
+        let Some(conn) = inner.conns.get_mut(id) else {
+            return false;
+        };
         let before = conn.groups.len();
         conn.groups.retain(|g| g != key);
         let was = conn.groups.len() != before;
@@ -146,7 +212,10 @@ impl Hub {
 
     /// Whether a connection is in a group.
     pub fn is_subscribed(&self, id: &str, key: &str) -> bool {
-        self.lock().groups.get(key).is_some_and(|m| m.contains_key(id))
+        self.lock()
+            .groups
+            .get(key)
+            .is_some_and(|m| m.contains_key(id))
     }
 
     /// The desk of a connection (`Some(None)`: connected, bound to no desk).
@@ -162,7 +231,9 @@ impl Hub {
         let mut once_targets = Vec::new();
         {
             let mut inner = self.lock();
-            let Some(members) = inner.groups.get(key) else { return Delivery::default() };
+            let Some(members) = inner.groups.get(key) else {
+                return Delivery::default();
+            };
             let mut once_ids = Vec::new();
             for (cid, once) in members {
                 if *once {
@@ -171,7 +242,7 @@ impl Hub {
             }
             for (cid, _) in members.iter() {
                 if let Some(c) = inner.conns.get(cid) {
-                    targets.push((cid.clone(), c.tx.clone(), c.ctl.clone()));
+                    targets.push((cid.clone(), c.ctl.clone()));
                 }
             }
             for cid in once_ids {
@@ -184,12 +255,12 @@ impl Hub {
         }
         let notice = (!once_targets.is_empty()).then(|| unsubscribed_once(key));
         let mut report = Delivery::default();
-        for (cid, tx, ctl) in targets {
-            let ok = self.push(&cid, &tx, &ctl, msg.clone());
+        for (cid, ctl) in targets {
+            let ok = self.push(&cid, &ctl, msg.clone());
             if ok {
                 report.delivered += 1;
                 if let Some(n) = notice.as_ref().filter(|_| once_targets.contains(&cid)) {
-                    self.push(&cid, &tx, &ctl, n.clone());
+                    self.push(&cid, &ctl, n.clone());
                 }
             } else {
                 report.dropped += 1;
@@ -202,10 +273,12 @@ impl Hub {
     /// subscription of that group ends with this delivery). `false` if the connection is
     /// gone, slow, or (with `key`) not subscribed.
     pub fn deliver_to(&self, id: &str, key: Option<&str>, msg: Outgoing) -> bool {
-        let (tx, ctl, ended_once) = {
+        let (ctl, ended_once) = {
             let mut inner = self.lock();
-            let Some(c) = inner.conns.get(id) else { return false };
-            let (tx, ctl) = (c.tx.clone(), c.ctl.clone());
+            let Some(c) = inner.conns.get(id) else {
+                return false;
+            };
+            let ctl = c.ctl.clone();
             let mut ended_once = false;
             if let Some(key) = key {
                 match inner.groups.get(key).and_then(|m| m.get(id)) {
@@ -220,27 +293,30 @@ impl Hub {
                     Some(false) => {}
                 }
             }
-            (tx, ctl, ended_once)
+            (ctl, ended_once)
         };
-        let ok = self.push(id, &tx, &ctl, msg);
+        let ok = self.push(id, &ctl, msg);
         if ok && ended_once {
-            self.push(id, &tx, &ctl, unsubscribed_once(key.unwrap_or_default()));
+            self.push(id, &ctl, unsubscribed_once(key.unwrap_or_default()));
         }
         ok
     }
 
-    fn push(&self, id: &str, tx: &mpsc::Sender<Outgoing>, ctl: &ConnCtl, msg: Outgoing) -> bool {
-        match tx.try_send(msg) {
+    fn push(&self, id: &str, ctl: &ConnCtl, msg: Outgoing) -> bool {
+        if ctl.close_code().is_some() {
+            return false;
+        }
+        match ctl.push(msg) {
             Ok(()) => true,
-            Err(mpsc::error::TrySendError::Full(_)) => {
-                if ctl.close_code().is_none() {
-                    tracing::warn!(conn = id, "slow consumer: outbox full, disconnecting (4008)");
-                }
+            Err(Full) => {
+                tracing::warn!(
+                    conn = id,
+                    "slow consumer: outbox full, disconnecting (4008)"
+                );
                 self.metrics.dropped_slow.inc();
                 ctl.close(CLOSE_SLOW);
                 false
             }
-            Err(mpsc::error::TrySendError::Closed(_)) => false,
         }
     }
 
@@ -266,7 +342,10 @@ fn remove_sub(inner: &mut Inner, metrics: &Metrics, key: &str, id: &str) {
 }
 
 fn unsubscribed_once(key: &str) -> Outgoing {
-    let ev = ServerEvent::Unsubscribed { group: Group::name_of_key(key).to_string(), reason: UnsubscribeReason::Once };
+    let ev = ServerEvent::Unsubscribed {
+        group: Group::name_of_key(key).to_string(),
+        reason: UnsubscribeReason::Once,
+    };
     serde_json::to_string(&ev).unwrap_or_default().into()
 }
 
@@ -274,29 +353,36 @@ fn unsubscribed_once(key: &str) -> Outgoing {
 mod tests {
     use super::*;
 
-    fn conn(hub: &Hub, id: &str, cap: usize) -> (mpsc::Receiver<Outgoing>, Arc<ConnCtl>) {
-        let (tx, rx) = mpsc::channel(cap);
-        let ctl = Arc::new(ConnCtl::default());
-        hub.register(id.into(), Some("d".into()), tx, ctl.clone());
-        (rx, ctl)
+    fn conn(hub: &Hub, id: &str, cap: usize) -> Arc<ConnCtl> {
+        let ctl = Arc::new(ConnCtl::new(cap));
+        hub.register(id.into(), Some("d".into()), ctl.clone());
+        ctl
     }
 
     #[test]
     fn once_subscribers_get_one_delivery_then_a_notice() {
         let hub = Hub::new(Arc::new(Metrics::new()), 8);
-        let (mut rx, _) = conn(&hub, "a", 8);
+        let rx = conn(&hub, "a", 8);
         hub.subscribe("a", "d:d:req.1", true).unwrap();
-        assert_eq!(hub.publish_local("d:d:req.1", &Outgoing::from("m1")).delivered, 1);
-        assert_eq!(hub.publish_local("d:d:req.1", &Outgoing::from("m2")).delivered, 0);
-        assert_eq!(&*rx.try_recv().unwrap(), "m1");
-        assert!(rx.try_recv().unwrap().contains("\"reason\":\"once\""));
-        assert!(rx.try_recv().is_err());
+        assert_eq!(
+            hub.publish_local("d:d:req.1", &Outgoing::from("m1"))
+                .delivered,
+            1
+        );
+        assert_eq!(
+            hub.publish_local("d:d:req.1", &Outgoing::from("m2"))
+                .delivered,
+            0
+        );
+        assert_eq!(&*rx.pop().unwrap(), "m1");
+        assert!(rx.pop().unwrap().contains("\"reason\":\"once\""));
+        assert!(rx.pop().is_none());
     }
 
     #[test]
     fn a_full_outbox_closes_the_slow_client_without_blocking() {
         let hub = Hub::new(Arc::new(Metrics::new()), 8);
-        let (_rx, ctl) = conn(&hub, "a", 1);
+        let ctl = conn(&hub, "a", 1);
         hub.subscribe("a", "g", false).unwrap();
         assert_eq!(hub.publish_local("g", &Outgoing::from("1")).delivered, 1);
         let r = hub.publish_local("g", &Outgoing::from("2"));
@@ -307,7 +393,7 @@ mod tests {
     #[test]
     fn group_cap_and_unregister() {
         let hub = Hub::new(Arc::new(Metrics::new()), 1);
-        let (_rx, _) = conn(&hub, "a", 1);
+        let _ctl = conn(&hub, "a", 1);
         hub.subscribe("a", "g1", false).unwrap();
         assert!(hub.subscribe("a", "g2", false).is_err());
         hub.unregister("a");

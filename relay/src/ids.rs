@@ -6,13 +6,20 @@ use rand_core::{OsRng, RngCore};
 
 /// Unix time in milliseconds.
 pub fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
 }
 
 /// A new submission id: 12 hex digits of creation time (ms) + 16 random hex digits, so
 /// sled keeps submissions in creation order and the janitor walks the oldest first.
 pub fn new_submission_id(now_ms: u64) -> String {
-    format!("{:012x}{:016x}", now_ms & 0xffff_ffff_ffff, OsRng.next_u64())
+    format!(
+        "{:012x}{:016x}",
+        now_ms & 0xffff_ffff_ffff,
+        OsRng.next_u64()
+    )
 }
 
 /// Creation time encoded in a submission id.

@@ -39,7 +39,11 @@ pub fn sweep(node: &Node, now: u64) -> Result<usize> {
     if deleted > 0 {
         tracing::info!(deleted, "epoch keys deleted");
     }
-    requests::purge(&node.store, now, node.config.submission_ttl.as_millis() as u64)?;
+    requests::purge(
+        &node.store,
+        now,
+        node.config.submission_ttl.as_millis() as u64,
+    )?;
     node.trim_limiter();
     Ok(expired)
 }

@@ -52,7 +52,11 @@ pub use store::Store;
 /// Opens the relay's data in `config.data_dir` and serves `listener` until `shutdown`
 /// resolves; then closes every session (1001), drains, flushes the store and returns.
 /// The listener is bound by the caller, so its address is known before this is called.
-pub async fn run(listener: tokio::net::TcpListener, config: Config, shutdown: impl Future<Output = ()>) -> Result<()> {
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
     Relay::open(config)?.serve(listener, shutdown).await
 }
 
@@ -64,12 +68,16 @@ pub struct Relay {
 impl Relay {
     /// Opens the store, keys, office key and forms (fails fast on bad config or data).
     pub fn open(config: Config) -> Result<Relay> {
-        Ok(Relay { node: Arc::new(Node::open(config)?) })
+        Ok(Relay {
+            node: Arc::new(Node::open(config)?),
+        })
     }
 
     /// Like [`open`](Self::open) with a store the caller already opened.
     pub fn with_store(config: Config, store: Store) -> Result<Relay> {
-        Ok(Relay { node: Arc::new(Node::with_store(config, store)?) })
+        Ok(Relay {
+            node: Arc::new(Node::with_store(config, store)?),
+        })
     }
 
     /// The store (token functions take it).
@@ -83,7 +91,11 @@ impl Relay {
     }
 
     /// Serves until `shutdown` resolves; see [`run`].
-    pub async fn serve(self, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()>) -> Result<()> {
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<()> {
         server::serve(listener, self.node, shutdown).await
     }
 }

@@ -47,24 +47,74 @@ impl Metrics {
             push_latency: Histogram::new(buckets()),
             registry: Registry::default(),
         };
-        registry.register("connections", "Open websocket connections", m.connections.clone());
-        registry.register("groups", "Groups with at least one subscriber", m.groups.clone());
-        registry.register("submissions_stored", "Submissions durably stored", m.submissions_stored.clone());
-        registry.register("submissions_delivered", "Submission deliveries to windows", m.submissions_delivered.clone());
-        registry.register("submissions_acked", "Submissions acknowledged (content deleted)", m.submissions_acked.clone());
-        registry.register("submissions_expired", "Submissions expired unacknowledged (purged)", m.submissions_expired.clone());
-        registry.register("events_published", "Events published to groups", m.events_published.clone());
-        registry.register("deliveries_dropped_slow", "Deliveries dropped because a client was too slow (client disconnected with 4008)", m.dropped_slow.clone());
-        registry.register("heartbeat_timeouts", "Connections closed for silence (4003)", m.heartbeat_timeouts.clone());
-        registry.register("rejected", "Refused requests and websocket operations by code", m.rejected.clone());
-        registry.register("submission_accept_seconds", "Submission receipt to durable 201", m.accept_latency.clone());
-        registry.register("submission_push_seconds", "Submission receipt to push to live windows", m.push_latency.clone());
+        registry.register(
+            "connections",
+            "Open websocket connections",
+            m.connections.clone(),
+        );
+        registry.register(
+            "groups",
+            "Groups with at least one subscriber",
+            m.groups.clone(),
+        );
+        registry.register(
+            "submissions_stored",
+            "Submissions durably stored",
+            m.submissions_stored.clone(),
+        );
+        registry.register(
+            "submissions_delivered",
+            "Submission deliveries to windows",
+            m.submissions_delivered.clone(),
+        );
+        registry.register(
+            "submissions_acked",
+            "Submissions acknowledged (content deleted)",
+            m.submissions_acked.clone(),
+        );
+        registry.register(
+            "submissions_expired",
+            "Submissions expired unacknowledged (purged)",
+            m.submissions_expired.clone(),
+        );
+        registry.register(
+            "events_published",
+            "Events published to groups",
+            m.events_published.clone(),
+        );
+        registry.register(
+            "deliveries_dropped_slow",
+            "Deliveries dropped because a client was too slow (client disconnected with 4008)",
+            m.dropped_slow.clone(),
+        );
+        registry.register(
+            "heartbeat_timeouts",
+            "Connections closed for silence (4003)",
+            m.heartbeat_timeouts.clone(),
+        );
+        registry.register(
+            "rejected",
+            "Refused requests and websocket operations by code",
+            m.rejected.clone(),
+        );
+        registry.register(
+            "submission_accept_seconds",
+            "Submission receipt to durable 201",
+            m.accept_latency.clone(),
+        );
+        registry.register(
+            "submission_push_seconds",
+            "Submission receipt to push to live windows",
+            m.push_latency.clone(),
+        );
         Metrics { registry, ..m }
     }
 
     /// Counts one refused request or op.
     pub fn reject(&self, code: &str) {
-        self.rejected.get_or_create(&vec![("code".to_string(), code.to_string())]).inc();
+        self.rejected
+            .get_or_create(&vec![("code".to_string(), code.to_string())])
+            .inc();
     }
 
     /// The Prometheus text exposition.
@@ -82,5 +132,8 @@ impl Default for Metrics {
 }
 
 fn buckets() -> impl Iterator<Item = f64> {
-    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5].into_iter()
+    [
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
+    ]
+    .into_iter()
 }

@@ -41,9 +41,14 @@ impl Node {
     /// Like [`open`](Self::open) with an already opened store (sled allows one opener).
     pub fn with_store(config: Config, store: Store) -> Result<Node> {
         std::fs::create_dir_all(&config.data_dir)?;
-        let keys = EpochKeys::open(config.data_dir.join("keys"), config.epoch_length.as_millis() as u64)?;
+        let keys = EpochKeys::open(
+            config.data_dir.join("keys"),
+            config.epoch_length.as_millis() as u64,
+        )?;
         let forms = match &config.forms_dir {
-            Some(dir) => FormRegistry::load_dir(dir).map_err(|e| Error::Data(format!("forms: {e}")))?,
+            Some(dir) => {
+                FormRegistry::load_dir(dir).map_err(|e| Error::Data(format!("forms: {e}")))?
+            }
             None => FormRegistry::default(),
         };
         let office = Office::load_or_create(&config.data_dir, &config.office_name)?;
@@ -53,12 +58,24 @@ impl Node {
         let rate = NonZeroU32::new(config.rate_per_token.max(1)).unwrap_or(NonZeroU32::MIN);
         let burst = NonZeroU32::new(config.rate_burst.max(1)).unwrap_or(NonZeroU32::MIN);
         let limiter = RateLimiter::keyed(Quota::per_second(rate).allow_burst(burst));
-        Ok(Node { config, store, keys, hub, broker, metrics, forms, office, limiter })
+        Ok(Node {
+            config,
+            store,
+            keys,
+            hub,
+            broker,
+            metrics,
+            forms,
+            office,
+            limiter,
+        })
     }
 
     /// Counts one request or op of `who` against its token's rate.
     pub fn check_rate(&self, who: &Principal) -> Result<()> {
-        self.limiter.check_key(&who.token_id).map_err(|_| Error::RateLimited)
+        self.limiter
+            .check_key(&who.token_id)
+            .map_err(|_| Error::RateLimited)
     }
 
     /// Forgets idle rate-limiter keys (called by the janitor).

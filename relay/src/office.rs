@@ -22,7 +22,9 @@ impl Office {
         let path = data_dir.join("office.key");
         let key = match std::fs::read(&path) {
             Ok(bytes) => {
-                let seed: [u8; 32] = bytes.try_into().map_err(|_| Error::Data("office.key is not 32 bytes".into()))?;
+                let seed: [u8; 32] = bytes
+                    .try_into()
+                    .map_err(|_| Error::Data("office.key is not 32 bytes".into()))?;
                 OfficeKey::from_seed(seed)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -32,7 +34,10 @@ impl Office {
             }
             Err(e) => return Err(e.into()),
         };
-        Ok(Office { name: name.to_string(), key })
+        Ok(Office {
+            name: name.to_string(),
+            key,
+        })
     }
 
     /// The signing key.
@@ -43,7 +48,11 @@ impl Office {
     /// What `GET /api/office-key` answers.
     pub fn info(&self) -> OfficeKeyInfo {
         let public = self.key.public_key();
-        OfficeKeyInfo { name: self.name.clone(), public_key: public.to_base64url(), qr: public.to_qr_text(&self.name) }
+        OfficeKeyInfo {
+            name: self.name.clone(),
+            public_key: public.to_base64url(),
+            qr: public.to_qr_text(&self.name),
+        }
     }
 }
 

@@ -32,7 +32,14 @@ pub fn handle(conn: &Conn, text: &str) {
 fn parse(text: &str) -> Result<ClientOp> {
     let v: Value = serde_json::from_str(text).map_err(|e| Error::MalformedJson(e.to_string()))?;
     let known = [
-        "auth", "subscribe", "unsubscribe", "publish", "send", "ack", "ping", "create_request",
+        "auth",
+        "subscribe",
+        "unsubscribe",
+        "publish",
+        "send",
+        "ack",
+        "ping",
+        "create_request",
     ];
     match v.get("op").and_then(Value::as_str) {
         Some(op) if known.contains(&op) => {}
@@ -59,8 +66,19 @@ fn apply(conn: &Conn, op: &ClientOp) -> Result<()> {
         ClientOp::Subscribe { group, once, id } => {
             let g = Group::resolve(conn.who.desk.as_deref(), group)?;
             node.hub.subscribe(&conn.id, &g.key, *once)?;
-            conn.reply(&ServerEvent::Subscribed { group: g.name.clone(), id: id.clone() });
-            submissions::deliver_pending(node, &conn.id, &g.key, *once)?;
+            conn.reply(&ServerEvent::Subscribed {
+                group: g.name.clone(),
+                id: id.clone(),
+            });
+            let (last, more) = submissions::deliver_pending(
+                node,
+                &conn.id,
+                &g.key,
+                *once,
+                None,
+                conn.pending_batch(),
+            )?;
+            conn.set_backlog(&g.key, last.filter(|_| more));
             Ok(())
         }
         ClientOp::Unsubscribe { group, .. } => {
@@ -68,7 +86,10 @@ fn apply(conn: &Conn, op: &ClientOp) -> Result<()> {
             if !node.hub.unsubscribe(&conn.id, &g.key) {
                 return Err(Error::NotFound(format!("not subscribed to {}", g.name)));
             }
-            conn.reply(&ServerEvent::Unsubscribed { group: g.name, reason: UnsubscribeReason::Client });
+            conn.reply(&ServerEvent::Unsubscribed {
+                group: g.name,
+                reason: UnsubscribeReason::Client,
+            });
             Ok(())
         }
         ClientOp::Publish { group, data } => {
@@ -76,7 +97,11 @@ fn apply(conn: &Conn, op: &ClientOp) -> Result<()> {
             if g.is_org() && conn.who.role != Role::Admin {
                 return Err(Error::Forbidden("only admins publish to org groups".into()));
             }
-            let ev = ServerEvent::Event { group: Some(g.name.clone()), from: Some(conn.id.to_string()), data: data.clone() };
+            let ev = ServerEvent::Event {
+                group: Some(g.name.clone()),
+                from: Some(conn.id.to_string()),
+                data: data.clone(),
+            };
             let msg = serde_json::to_string(&ev).map_err(|e| Error::Data(e.to_string()))?;
             node.metrics.events_published.inc();
             node.broker.publish(&g.key, &msg.into());
@@ -84,29 +109,63 @@ fn apply(conn: &Conn, op: &ClientOp) -> Result<()> {
         }
         ClientOp::Send { to, data } => {
             let same_desk = match node.hub.conn_desk(to) {
-                Some(desk) => conn.who.role == Role::Admin || (desk.is_some() && desk == conn.who.desk),
+                Some(desk) => {
+                    conn.who.role == Role::Admin || (desk.is_some() && desk == conn.who.desk)
+                }
                 None => false,
             };
             if !same_desk {
                 return Err(Error::NotFound("no such connection".into()));
             }
-            let ev = ServerEvent::Event { group: None, from: Some(conn.id.to_string()), data: data.clone() };
+            let ev = ServerEvent::Event {
+                group: None,
+                from: Some(conn.id.to_string()),
+                data: data.clone(),
+            };
             let msg = serde_json::to_string(&ev).map_err(|e| Error::Data(e.to_string()))?;
             node.broker.send_to(to, msg.into());
             Ok(())
         }
         ClientOp::Ack { submission } => {
             submissions::ack(node, &conn.who, submission)?;
-            conn.reply(&ServerEvent::Acked { submission: submission.clone() });
+            conn.reply(&ServerEvent::Acked {
+                submission: submission.clone(),
+            });
+            // One acknowledged, one more from each group with a backlog.
+            for (key, cursor) in conn.backlogs() {
+                if !node.hub.is_subscribed(&conn.id, &key) {
+                    conn.set_backlog(&key, None);
+                    continue;
+                }
+                let (last, more) =
+                    submissions::deliver_pending(node, &conn.id, &key, false, Some(&cursor), 1)?;
+                conn.set_backlog(&key, if more { last } else { None });
+            }
             Ok(())
         }
         ClientOp::Ping { id } => {
             conn.reply(&ServerEvent::Pong { id: id.clone() });
             Ok(())
         }
-        ClientOp::CreateRequest { form, keys, eph_pub, desk_label, id } => {
-            let desk = conn.who.desk.as_deref().ok_or_else(|| Error::Forbidden("requests need a desk token".into()))?;
-            let new = requests::NewRequest { desk, form, keys, eph_pub, desk_label: desk_label.as_deref() };
+        ClientOp::CreateRequest {
+            form,
+            keys,
+            eph_pub,
+            desk_label,
+            id,
+        } => {
+            let desk = conn
+                .who
+                .desk
+                .as_deref()
+                .ok_or_else(|| Error::Forbidden("requests need a desk token".into()))?;
+            let new = requests::NewRequest {
+                desk,
+                form,
+                keys,
+                eph_pub,
+                desk_label: desk_label.as_deref(),
+            };
             let mut created = requests::create(node, new)?;
             created.id = id.clone();
             conn.reply(&ServerEvent::RequestCreated(created));

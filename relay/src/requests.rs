@@ -13,10 +13,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::auth::{Principal, Role};
 use crate::error::{Error, Result};
-use crate::store::AuditState;
 use crate::group::Group;
 use crate::ids::now_ms;
 use crate::node::Node;
+use crate::store::AuditState;
 use crate::store::{decode, Store};
 
 /// What a window asks for.
@@ -48,12 +48,17 @@ pub struct RequestRecord {
 
 /// Signs a new request for a desk's window and records where its answer goes.
 pub fn create(node: &Node, new: NewRequest<'_>) -> Result<RequestCreated> {
-    let form = node.forms.get(new.form).ok_or_else(|| Error::UnknownForm(new.form.to_string()))?;
+    let form = node
+        .forms
+        .get(new.form)
+        .ok_or_else(|| Error::UnknownForm(new.form.to_string()))?;
     let eph = URL_SAFE_NO_PAD
         .decode(new.eph_pub.trim_end_matches('='))
         .ok()
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
-        .ok_or_else(|| Error::BadRequest("eph_pub must be a 32-byte X25519 key in base64url".into()))?;
+        .ok_or_else(|| {
+            Error::BadRequest("eph_pub must be a 32-byte X25519 key in base64url".into())
+        })?;
     let now_s = now_ms() / 1000;
     let params = RequestParams {
         office_name: node.office.name.clone(),
@@ -65,7 +70,8 @@ pub fn create(node: &Node, new: NewRequest<'_>) -> Result<RequestCreated> {
     };
     let body = RequestBody::for_form(form, new.keys, params, &mut OsRng)
         .map_err(|e| Error::BadRequest(e.to_string()))?;
-    let text = qr::sign_request(node.office.key(), &body).map_err(|e| Error::BadRequest(e.to_string()))?;
+    let text =
+        qr::sign_request(node.office.key(), &body).map_err(|e| Error::BadRequest(e.to_string()))?;
     let rec = RequestRecord {
         request_id: body.request_id.to_hex(),
         desk: new.desk.to_string(),
@@ -109,10 +115,18 @@ pub fn put(store: &Store, rec: &RequestRecord) -> Result<()> {
 
 /// Marks a request answered by `submission` (once). `desk`: the caller's desk, when bound
 /// to one (another desk's request is "unknown").
-pub fn claim(store: &Store, request_id: &str, desk: Option<&str>, submission: &str) -> Result<RequestRecord> {
+pub fn claim(
+    store: &Store,
+    request_id: &str,
+    desk: Option<&str>,
+    submission: &str,
+) -> Result<RequestRecord> {
     let unknown = || Error::NotFound("unknown request".into());
     loop {
-        let old = store.requests().get(request_id.as_bytes())?.ok_or_else(unknown)?;
+        let old = store
+            .requests()
+            .get(request_id.as_bytes())?
+            .ok_or_else(unknown)?;
         let mut rec: RequestRecord = decode(&old)?;
         if desk.is_some_and(|d| d != rec.desk) {
             return Err(unknown());
@@ -125,7 +139,10 @@ pub fn claim(store: &Store, request_id: &str, desk: Option<&str>, submission: &s
         }
         rec.answered = Some(submission.to_string());
         let new = serde_json::to_vec(&rec).map_err(|e| Error::Data(e.to_string()))?;
-        let swapped = store.requests().compare_and_swap(request_id.as_bytes(), Some(old), Some(new))?;
+        let swapped =
+            store
+                .requests()
+                .compare_and_swap(request_id.as_bytes(), Some(old), Some(new))?;
         if swapped.is_ok() {
             return Ok(rec);
         }
@@ -134,7 +151,8 @@ pub fn claim(store: &Store, request_id: &str, desk: Option<&str>, submission: &s
 
 /// The request id a sealed response QR answers (read without opening it).
 pub fn peek_request_id(qr_text: &str) -> Result<String> {
-    let header = qr::peek_response(qr_text).map_err(|e| Error::BadRequest(format!("response: {e}")))?;
+    let header =
+        qr::peek_response(qr_text).map_err(|e| Error::BadRequest(format!("response: {e}")))?;
     Ok(header.request_id.to_hex())
 }
 
@@ -155,16 +173,32 @@ pub fn purge(store: &Store, now_ms: u64, keep_ms: u64) -> Result<usize> {
 /// Signs the deletion receipt of an answered request once the relay deleted the answer.
 /// `fields_received`: the keys the window got as shared values (must have been requested;
 /// `None` = every requested key).
-pub fn receipt(node: &Node, who: &Principal, request_id: &str, fields_received: Option<Vec<String>>) -> Result<String> {
-    let rec = get(&node.store, request_id)?.ok_or_else(|| Error::NotFound("unknown request".into()))?;
+pub fn receipt(
+    node: &Node,
+    who: &Principal,
+    request_id: &str,
+    fields_received: Option<Vec<String>>,
+) -> Result<String> {
+    let rec =
+        get(&node.store, request_id)?.ok_or_else(|| Error::NotFound("unknown request".into()))?;
     if who.role != Role::Admin && who.desk.as_deref() != Some(rec.desk.as_str()) {
         return Err(Error::NotFound("unknown request".into()));
     }
-    let sub = rec.answered.as_deref().ok_or_else(|| Error::Conflict("the request has no answer yet".into()))?;
-    let audit = node.store.audit(sub)?.ok_or_else(|| Error::Conflict("the answer is still being stored".into()))?;
+    let sub = rec
+        .answered
+        .as_deref()
+        .ok_or_else(|| Error::Conflict("the request has no answer yet".into()))?;
+    let audit = node
+        .store
+        .audit(sub)?
+        .ok_or_else(|| Error::Conflict("the answer is still being stored".into()))?;
     let deleted_at = match (audit.state, audit.finished_at) {
         (AuditState::Acked | AuditState::Expired, Some(t)) => t / 1000,
-        _ => return Err(Error::Conflict("the answer is not deleted yet (acknowledge it first)".into())),
+        _ => {
+            return Err(Error::Conflict(
+                "the answer is not deleted yet (acknowledge it first)".into(),
+            ))
+        }
     };
     let fields = fields_received.unwrap_or_else(|| rec.keys.clone());
     if let Some(k) = fields.iter().find(|k| !rec.keys.contains(k)) {
@@ -177,7 +211,9 @@ pub fn receipt(node: &Node, who: &Principal, request_id: &str, fields_received: 
         office_name: node.office.name.clone(),
         fields_received: fields,
         relay_deleted_at: deleted_at,
-        office_retains: form.map(|f| format!("the completed form \"{}\"", f.title)).unwrap_or_default(),
+        office_retains: form
+            .map(|f| format!("the completed form \"{}\"", f.title))
+            .unwrap_or_default(),
         office_retention_days: form.map(|f| f.retention_days).unwrap_or(0),
         issued_at: now_ms() / 1000,
     };
@@ -190,7 +226,8 @@ fn parse_request_id(hex: &str) -> Result<qr::RequestId> {
         return Err(Error::Data("bad request id".into()));
     }
     for (i, b) in out.iter_mut().enumerate() {
-        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).map_err(|_| Error::Data("bad request id".into()))?;
+        *b = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)
+            .map_err(|_| Error::Data("bad request id".into()))?;
     }
     Ok(qr::RequestId(out))
 }

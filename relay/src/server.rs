@@ -25,7 +25,11 @@ use crate::node::Node;
 use crate::{api, janitor, ws};
 
 /// Serves `listener` until `shutdown` resolves, then drains and flushes.
-pub async fn serve(listener: TcpListener, node: Arc<Node>, shutdown: impl Future<Output = ()>) -> Result<()> {
+pub async fn serve(
+    listener: TcpListener,
+    node: Arc<Node>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
     node.store.start_flusher(node.config.max_flush_waiters);
     let routes = TowerToHyperService::new(warp::service(api::routes(node.clone())));
     let cancel = CancellationToken::new();
@@ -55,13 +59,21 @@ pub async fn serve(listener: TcpListener, node: Arc<Node>, shutdown: impl Future
             continue;
         };
         let _ = stream.set_nodelay(true);
-        let conn = Conn { node: node.clone(), routes: routes.clone(), cancel: cancel.clone(), tracker: tracker.clone() };
+        let conn = Conn {
+            node: node.clone(),
+            routes: routes.clone(),
+            cancel: cancel.clone(),
+            tracker: tracker.clone(),
+        };
         tracker.spawn(conn.serve(stream, tls.clone(), Arc::new(permit)));
     }
     tracing::info!("shutting down: closing sessions");
     cancel.cancel();
     tracker.close();
-    if tokio::time::timeout(node.config.drain_timeout, tracker.wait()).await.is_err() {
+    if tokio::time::timeout(node.config.drain_timeout, tracker.wait())
+        .await
+        .is_err()
+    {
         tracing::warn!("drain timeout: some connections did not finish");
     }
     node.store.flush().await?;
@@ -79,20 +91,30 @@ struct Conn<R> {
 
 impl<R> Conn<R>
 where
-    R: hyper::service::Service<http::Request<Incoming>, Response = warp::reply::Response, Error = std::convert::Infallible>
-        + Send
+    R: hyper::service::Service<
+            http::Request<Incoming>,
+            Response = warp::reply::Response,
+            Error = std::convert::Infallible,
+        > + Send
         + Sync
         + 'static,
     R::Future: Send + 'static,
 {
-    async fn serve(self, stream: TcpStream, tls: Option<TlsAcceptor>, permit: Arc<OwnedSemaphorePermit>) {
+    async fn serve(
+        self,
+        stream: TcpStream,
+        tls: Option<TlsAcceptor>,
+        permit: Arc<OwnedSemaphorePermit>,
+    ) {
         match tls {
             None => self.http(stream, permit).await,
-            Some(acceptor) => match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
-                Ok(Ok(s)) => self.http(s, permit).await,
-                Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
-                Err(_) => tracing::debug!("TLS handshake timed out"),
-            },
+            Some(acceptor) => {
+                match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
+                    Ok(Ok(s)) => self.http(s, permit).await,
+                    Ok(Err(e)) => tracing::debug!(error = %e, "TLS handshake failed"),
+                    Err(_) => tracing::debug!("TLS handshake timed out"),
+                }
+            }
         }
     }
 
@@ -100,11 +122,20 @@ where
     where
         I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
-        let Conn { node, routes, cancel, tracker } = self;
+        let Conn {
+            node,
+            routes,
+            cancel,
+            tracker,
+        } = self;
         let shutdown = cancel.clone();
         let service = hyper::service::service_fn(move |req: http::Request<Incoming>| {
             if ws::is_upgrade(&req) {
-                let spawn = ws::Spawn { shutdown: shutdown.clone(), tracker: tracker.clone(), permit: permit.clone() };
+                let spawn = ws::Spawn {
+                    shutdown: shutdown.clone(),
+                    tracker: tracker.clone(),
+                    permit: permit.clone(),
+                };
                 let res = ws::upgrade(node.clone(), spawn, req).into_response();
                 Either::Left(std::future::ready(Ok::<_, std::convert::Infallible>(res)))
             } else {
@@ -112,7 +143,10 @@ where
             }
         });
         let mut builder = Builder::new(TokioExecutor::new());
-        builder.http1().timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(30));
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(Duration::from_secs(30));
         let conn = builder.serve_connection_with_upgrades(TokioIo::new(io), service);
         tokio::pin!(conn);
         tokio::select! {
@@ -127,12 +161,17 @@ where
 
 /// Over the connection cap: a plain-HTTP client gets a JSON 503; TLS clients are dropped.
 async fn refuse(mut stream: TcpStream, plain: bool) {
+    use tokio::io::AsyncReadExt;
     if plain {
+        // Read the request head first so the client sees an answer, not a reset.
+        let mut buf = [0u8; 2048];
+        let _ = tokio::time::timeout(Duration::from_millis(500), stream.read(&mut buf)).await;
         let body = r#"{"error":{"code":"overloaded","message":"connection limit reached"}}"#;
         let msg = format!(
             "HTTP/1.1 503 Service Unavailable\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
             body.len()
         );
-        let _ = tokio::time::timeout(Duration::from_secs(2), stream.write_all(msg.as_bytes())).await;
+        let _ =
+            tokio::time::timeout(Duration::from_secs(2), stream.write_all(msg.as_bytes())).await;
     }
 }

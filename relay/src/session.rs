@@ -9,9 +9,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use formdesk_protocol::wire::{ClientOp, ServerEvent, CLOSE_AUTH, CLOSE_HEARTBEAT, CLOSE_SHUTDOWN, CLOSE_SLOW, PROTOCOL_VERSION};
+use formdesk_protocol::wire::{
+    ClientOp, ServerEvent, CLOSE_AUTH, CLOSE_HEARTBEAT, CLOSE_SHUTDOWN, CLOSE_SLOW,
+    PROTOCOL_VERSION,
+};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use tokio::sync::mpsc;
 use tokio::time::{timeout, Instant};
 use tokio_tungstenite::tungstenite::error::CapacityError;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -20,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::auth::{self, Principal};
 use crate::error::Error;
-use crate::hub::{ConnCtl, Hub, Outgoing};
+use crate::hub::{ConnCtl, Hub};
 use crate::node::Node;
 use crate::ops;
 
@@ -30,23 +32,59 @@ const CLOSE_TOO_BIG: u16 = 1009;
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What a session needs from its connection.
-pub trait WsIo: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Unpin + Send {}
-impl<T> WsIo for T where T: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Unpin + Send {}
+pub trait WsIo:
+    Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Unpin + Send
+{
+}
+impl<T> WsIo for T where
+    T: Stream<Item = Result<Message, WsError>> + Sink<Message, Error = WsError> + Unpin + Send
+{
+}
 
 /// The state of one authenticated connection that op handlers use.
 pub struct Conn {
     pub node: Arc<Node>,
     pub who: Principal,
     pub id: Arc<str>,
-    tx: mpsc::Sender<Outgoing>,
     ctl: Arc<ConnCtl>,
+    /// Groups with more pending submissions than one batch: group key → last id pushed.
+    /// Empty (no allocation) unless a window has such a backlog.
+    backlog: std::sync::Mutex<Vec<(String, String)>>,
 }
 
 impl Conn {
+    /// How many pending submissions a subscribe pushes at once: half the outbox, so the
+    /// backlog of a window never makes it a slow consumer by itself.
+    pub fn pending_batch(&self) -> usize {
+        (self.node.config.outbox_capacity / 2).max(1)
+    }
+
+    /// Sets (or clears) the backlog cursor of a group.
+    pub fn set_backlog(&self, key: &str, cursor: Option<String>) {
+        let mut list = self.backlog.lock().unwrap_or_else(|p| p.into_inner());
+        list.retain(|(k, _)| k != key);
+        if let Some(c) = cursor {
+            list.push((key.to_string(), c));
+        }
+        if list.is_empty() {
+            list.shrink_to_fit();
+        }
+    }
+
+    /// The groups with a backlog and their cursors.
+    pub fn backlogs(&self) -> Vec<(String, String)> {
+        self.backlog
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     /// Queues an event for this connection (a full outbox makes it a slow consumer).
     pub fn reply(&self, ev: &ServerEvent) {
-        let Ok(text) = serde_json::to_string(ev) else { return };
-        if let Err(mpsc::error::TrySendError::Full(_)) = self.tx.try_send(text.into()) {
+        let Ok(text) = serde_json::to_string(ev) else {
+            return;
+        };
+        if self.ctl.close_code().is_none() && self.ctl.push(text.into()).is_err() {
             tracing::warn!(conn = %self.id, "slow consumer: outbox full on reply, disconnecting (4008)");
             self.node.metrics.dropped_slow.inc();
             self.ctl.close(CLOSE_SLOW);
@@ -57,8 +95,16 @@ impl Conn {
     pub fn error(&self, err: &Error, reference: Option<String>) {
         self.node.metrics.reject(err.code());
         tracing::debug!(conn = %self.id, code = err.code(), "op refused");
-        let message = if err.status().is_server_error() { "internal error".to_string() } else { err.to_string() };
-        self.reply(&ServerEvent::Error { code: err.code().into(), message, reference });
+        let message = if err.status().is_server_error() {
+            "internal error".to_string()
+        } else {
+            err.to_string()
+        };
+        self.reply(&ServerEvent::Error {
+            code: err.code().into(),
+            message,
+            reference,
+        });
     }
 }
 
@@ -71,7 +117,12 @@ impl Drop for Unregister {
 
 /// Runs one websocket until it closes. `who` is `None` when the upgrade carried no token:
 /// then the first message must be `{"op":"auth","token":..}`.
-pub async fn run<S: WsIo>(mut ws: S, node: Arc<Node>, who: Option<Principal>, shutdown: CancellationToken) {
+pub async fn run<S: WsIo>(
+    mut ws: S,
+    node: Arc<Node>,
+    who: Option<Principal>,
+    shutdown: CancellationToken,
+) {
     let who = match who {
         Some(p) => p,
         None => match first_message_auth(&mut ws, &node).await {
@@ -79,12 +130,17 @@ pub async fn run<S: WsIo>(mut ws: S, node: Arc<Node>, who: Option<Principal>, sh
             None => return,
         },
     };
-    let (tx, mut rx) = mpsc::channel(node.config.outbox_capacity.max(2));
-    let ctl = Arc::new(ConnCtl::default());
+    let ctl = Arc::new(ConnCtl::new(node.config.outbox_capacity.max(2)));
     let id: Arc<str> = crate::ids::new_conn_id().into();
-    node.hub.register(id.clone(), who.desk.clone(), tx.clone(), ctl.clone());
+    node.hub.register(id.clone(), who.desk.clone(), ctl.clone());
     let _guard = Unregister(node.hub.clone(), id.clone());
-    let conn = Conn { node: node.clone(), who, id, tx, ctl: ctl.clone() };
+    let conn = Conn {
+        node: node.clone(),
+        who,
+        id,
+        ctl: ctl.clone(),
+        backlog: Default::default(),
+    };
     conn.reply(&ServerEvent::Hello {
         v: PROTOCOL_VERSION,
         conn: conn.id.to_string(),
@@ -94,16 +150,24 @@ pub async fn run<S: WsIo>(mut ws: S, node: Arc<Node>, who: Option<Principal>, sh
     let hb = node.config.heartbeat_interval;
     let mut heartbeat = tokio::time::interval_at(Instant::now() + hb, hb);
     let mut last_seen = Instant::now();
-    let (code, reason) = loop {
+    let (code, reason) = 'session: loop {
+        // Write what is queued first (a close request wins over queued messages).
+        loop {
+            if let Some(code) = ctl.close_code() {
+                break 'session (code, reason_of(code));
+            }
+            let Some(msg) = ctl.pop() else { break };
+            if !matches!(
+                timeout(WRITE_TIMEOUT, ws.send(Message::Text(msg))).await,
+                Ok(Ok(()))
+            ) {
+                return;
+            }
+        }
         tokio::select! {
             biased;
             _ = shutdown.cancelled() => break (CLOSE_SHUTDOWN, "relay shutting down"),
-            code = ctl.closed() => break (code, reason_of(code)),
-            Some(msg) = rx.recv() => {
-                if !matches!(timeout(WRITE_TIMEOUT, ws.send(Message::Text(msg))).await, Ok(Ok(()))) {
-                    return;
-                }
-            }
+            _ = ctl.wait() => {}
             frame = ws.next() => {
                 last_seen = Instant::now();
                 match frame {
@@ -116,7 +180,7 @@ pub async fn run<S: WsIo>(mut ws: S, node: Arc<Node>, who: Option<Principal>, sh
                     Some(Ok(_)) => {}
                     Some(Err(WsError::Capacity(CapacityError::MessageTooLong { max_size, .. }))) => {
                         conn.error(&Error::TooLarge(max_size), None);
-                        flush_outbox(&mut ws, &mut rx).await;
+                        flush_outbox(&mut ws, &ctl).await;
                         break (CLOSE_TOO_BIG, "message too big");
                     }
                     Some(Err(_)) => return,
@@ -143,7 +207,9 @@ async fn first_message_auth<S: WsIo>(ws: &mut S, node: &Node) -> Option<Principa
     let result = match first {
         Ok(Some(Ok(Message::Text(t)))) => match serde_json::from_str::<ClientOp>(&t) {
             Ok(ClientOp::Auth { token }) => auth::authenticate(&node.store, &token),
-            _ => Err(Error::BadRequest("authenticate first: {\"op\":\"auth\",\"token\":...}".into())),
+            _ => Err(Error::BadRequest(
+                "authenticate first: {\"op\":\"auth\",\"token\":...}".into(),
+            )),
         },
         Ok(None) | Ok(Some(Err(_))) => return None,
         Ok(Some(Ok(_))) => Err(Error::BadRequest("authenticate first".into())),
@@ -153,7 +219,11 @@ async fn first_message_auth<S: WsIo>(ws: &mut S, node: &Node) -> Option<Principa
         Ok(p) => Some(p),
         Err(e) => {
             node.metrics.reject(e.code());
-            let ev = ServerEvent::Error { code: e.code().into(), message: e.to_string(), reference: None };
+            let ev = ServerEvent::Error {
+                code: e.code().into(),
+                message: e.to_string(),
+                reference: None,
+            };
             if let Ok(text) = serde_json::to_string(&ev) {
                 let _ = timeout(WRITE_TIMEOUT, ws.send(Message::Text(text.into()))).await;
             }
@@ -163,16 +233,22 @@ async fn first_message_auth<S: WsIo>(ws: &mut S, node: &Node) -> Option<Principa
     }
 }
 
-async fn flush_outbox<S: WsIo>(ws: &mut S, rx: &mut mpsc::Receiver<Outgoing>) {
-    while let Ok(msg) = rx.try_recv() {
-        if !matches!(timeout(WRITE_TIMEOUT, ws.send(Message::Text(msg))).await, Ok(Ok(()))) {
+async fn flush_outbox<S: WsIo>(ws: &mut S, ctl: &ConnCtl) {
+    while let Some(msg) = ctl.pop() {
+        if !matches!(
+            timeout(WRITE_TIMEOUT, ws.send(Message::Text(msg))).await,
+            Ok(Ok(()))
+        ) {
             return;
         }
     }
 }
 
 async fn close<S: WsIo>(ws: &mut S, code: u16, reason: &'static str) {
-    let frame = CloseFrame { code: code.into(), reason: reason.into() };
+    let frame = CloseFrame {
+        code: code.into(),
+        reason: reason.into(),
+    };
     let _ = timeout(WRITE_TIMEOUT, ws.send(Message::Close(Some(frame)))).await;
 }
 
@@ -236,7 +312,9 @@ mod tests {
 
     impl Peer {
         fn send(&self, text: &str) {
-            self.to_session.send(Ok(Message::Text(text.into()))).unwrap();
+            self.to_session
+                .send(Ok(Message::Text(text.into())))
+                .unwrap();
         }
         async fn next(&mut self) -> Message {
             self.from_session.recv().await.expect("session output")
@@ -265,7 +343,13 @@ mod tests {
     fn pipe() -> (Duplex, Peer) {
         let (a_tx, a_rx) = unbounded_channel();
         let (b_tx, b_rx) = unbounded_channel();
-        (Duplex { rx: a_rx, tx: b_tx }, Peer { to_session: a_tx, from_session: b_rx })
+        (
+            Duplex { rx: a_rx, tx: b_tx },
+            Peer {
+                to_session: a_tx,
+                from_session: b_rx,
+            },
+        )
     }
 
     fn close_code(m: Message) -> u16 {
@@ -311,7 +395,9 @@ mod tests {
         assert_eq!(peer.json().await["type"], "hello");
         for _ in 0..6 {
             assert!(matches!(peer.next().await, Message::Ping(_)));
-            peer.to_session.send(Ok(Message::Pong(Default::default()))).unwrap();
+            peer.to_session
+                .send(Ok(Message::Pong(Default::default())))
+                .unwrap();
         }
         cancel.cancel();
         assert_eq!(close_code(peer.next().await), CLOSE_SHUTDOWN);
@@ -329,7 +415,10 @@ mod tests {
         assert_eq!(peer.json().await["code"], "malformed_json");
         peer.send(r#"{"op":"subscribe","group":"g","id":"1"}"#);
         let v = peer.json().await;
-        assert_eq!((v["type"].as_str(), v["id"].as_str()), (Some("subscribed"), Some("1")));
+        assert_eq!(
+            (v["type"].as_str(), v["id"].as_str()),
+            (Some("subscribed"), Some("1"))
+        );
         assert!(node.hub.is_subscribed(&node_conn(&node), "d:d1:g"));
         peer.send(r#"{"op":"publish","group":"g","data":[1]}"#);
         assert_eq!(peer.json().await["data"][0], 1);

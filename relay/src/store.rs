@@ -125,7 +125,9 @@ impl Store {
             mpsc::error::TrySendError::Full(_) => Error::Overloaded("disk flush queue full".into()),
             mpsc::error::TrySendError::Closed(_) => Error::Overloaded("store closed".into()),
         })?;
-        done_rx.await.map_err(|_| Error::Overloaded("store closed".into()))?
+        done_rx
+            .await
+            .map_err(|_| Error::Overloaded("store closed".into()))?
     }
 
     /// Flushes sled now (on a blocking thread).
@@ -187,12 +189,29 @@ impl Store {
         }
     }
 
-    /// Up to `limit` pending submissions of a group key, oldest first.
-    pub fn pending_in_group(&self, group: &str, limit: usize) -> Result<Vec<StoredSubmission>> {
+    /// Up to `limit` pending submissions of a group key, oldest first, after id `after`.
+    pub fn pending_in_group(
+        &self,
+        group: &str,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<StoredSubmission>> {
+        use std::ops::Bound;
         let prefix = pending_key(group, "");
+        let start = match after {
+            Some(id) => Bound::Excluded(pending_key(group, id)),
+            None => Bound::Included(prefix.clone()),
+        };
         let mut out = Vec::new();
-        for item in self.inner.pending.scan_prefix(&prefix).take(limit) {
+        let range = self
+            .inner
+            .pending
+            .range::<Vec<u8>, _>((start, Bound::Unbounded));
+        for item in range.take(limit) {
             let (k, _) = item?;
+            if !k.starts_with(&prefix) {
+                break;
+            }
             let id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
             if let Some(s) = self.submission(&id)? {
                 out.push(s);
@@ -203,8 +222,15 @@ impl Store {
 
     /// Deletes a submission's content and index entry; its audit record becomes `state`.
     /// Returns the removed record, or `None` when it was already gone (idempotent).
-    pub fn finish_submission(&self, id: &str, state: AuditState, now: u64) -> Result<Option<StoredSubmission>> {
-        let Some(sub) = self.submission(id)? else { return Ok(None) };
+    pub fn finish_submission(
+        &self,
+        id: &str,
+        state: AuditState,
+        now: u64,
+    ) -> Result<Option<StoredSubmission>> {
+        let Some(sub) = self.submission(id)? else {
+            return Ok(None);
+        };
         let pkey = pending_key(&sub.group, id);
         let i = &self.inner;
         use sled::Transactional;
@@ -297,7 +323,11 @@ pub(crate) fn tx_err(e: sled::transaction::TransactionError<()>) -> Error {
 }
 
 /// One flush per batch of waiting writers; every waiter of the batch gets the result.
-async fn flusher_loop(db: sled::Db, mut rx: mpsc::Receiver<oneshot::Sender<Result<()>>>, max: usize) {
+async fn flusher_loop(
+    db: sled::Db,
+    mut rx: mpsc::Receiver<oneshot::Sender<Result<()>>>,
+    max: usize,
+) {
     let mut batch = Vec::new();
     while rx.recv_many(&mut batch, max).await > 0 {
         let db2 = db.clone();

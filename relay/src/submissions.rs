@@ -21,10 +21,6 @@ use crate::node::Node;
 use crate::requests;
 use crate::store::{AuditState, StoredSubmission};
 
-/// Most pending submissions pushed to one window when it subscribes (the rest come on the
-/// next subscribe, after it acknowledged these).
-pub const PENDING_BATCH: usize = 256;
-
 /// A stored submission: its id and how many windows it was pushed to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
@@ -41,14 +37,31 @@ pub struct PlainTarget<'a> {
 }
 
 /// Validates plain values against the form's schema, stores them durably and pushes them.
-pub async fn accept_plain(node: &Node, to: PlainTarget<'_>, values: Map<String, Value>) -> Result<Accepted> {
+pub async fn accept_plain(
+    node: &Node,
+    to: PlainTarget<'_>,
+    values: Map<String, Value>,
+) -> Result<Accepted> {
     let started = Instant::now();
-    let form = node.forms.get(to.form).ok_or_else(|| Error::UnknownForm(to.form.to_string()))?;
+    let form = node
+        .forms
+        .get(to.form)
+        .ok_or_else(|| Error::UnknownForm(to.form.to_string()))?;
     let data = Value::Object(values);
     form.validate(&data).map_err(|e| {
-        Error::Invalid(e.errors.into_iter().map(|f| FieldError { field: f.field, message: f.message }).collect())
+        Error::Invalid(
+            e.errors
+                .into_iter()
+                .map(|f| FieldError {
+                    field: f.field,
+                    message: f.message,
+                })
+                .collect(),
+        )
     })?;
-    let Value::Object(values) = data else { unreachable!("validated an object") };
+    let Value::Object(values) = data else {
+        unreachable!("validated an object")
+    };
     let id = new_submission_id(now_ms());
     let (group, request_id) = match to.request_id {
         Some(rid) => {
@@ -56,16 +69,30 @@ pub async fn accept_plain(node: &Node, to: PlainTarget<'_>, values: Map<String, 
             (requests::group_of(&rec), Some(rec.request_id))
         }
         None => {
-            let name = to.group.map(str::to_string).unwrap_or_else(|| format!("form.{}", to.form));
+            let name = to
+                .group
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("form.{}", to.form));
             let g = Group::resolve(Some(to.desk), &name)?;
             if g.is_org() {
-                return Err(Error::Forbidden("submissions go to desk groups, not org groups".into()));
+                return Err(Error::Forbidden(
+                    "submissions go to desk groups, not org groups".into(),
+                ));
             }
             (g, None)
         }
     };
     let payload = SubmissionPayload::Plain { values };
-    store_and_push(node, id, group, to.form.to_string(), request_id, payload, started).await
+    store_and_push(
+        node,
+        id,
+        group,
+        to.form.to_string(),
+        request_id,
+        payload,
+        started,
+    )
+    .await
 }
 
 /// Routes a sealed response QR (`FDA1:...`) to the window of its request, unread.
@@ -80,7 +107,16 @@ pub async fn accept_sealed(node: &Node, who: &Principal, qr: &str) -> Result<Acc
     let rec = requests::claim(&node.store, &rid, desk_filter, &id)?;
     let group = requests::group_of(&rec);
     let payload = SubmissionPayload::Sealed { qr: qr.to_string() };
-    store_and_push(node, id, group, rec.form.clone(), Some(rec.request_id), payload, started).await
+    store_and_push(
+        node,
+        id,
+        group,
+        rec.form.clone(),
+        Some(rec.request_id),
+        payload,
+        started,
+    )
+    .await
 }
 
 async fn store_and_push(
@@ -93,7 +129,10 @@ async fn store_and_push(
     started: Instant,
 ) -> Result<Accepted> {
     if node.store.pending_count() >= node.config.max_pending {
-        tracing::warn!(pending = node.store.pending_count(), "refusing submission: pending cap reached");
+        tracing::warn!(
+            pending = node.store.pending_count(),
+            "refusing submission: pending cap reached"
+        );
         return Err(Error::Overloaded("too many undelivered submissions".into()));
     }
     let created_at = crate::ids::submission_time(&id).unwrap_or_else(now_ms);
@@ -113,24 +152,43 @@ async fn store_and_push(
     node.store.insert_submission(&stored)?;
     node.store.durable().await?;
     node.metrics.submissions_stored.inc();
-    node.metrics.accept_latency.observe(started.elapsed().as_secs_f64());
-    let ev = ServerEvent::Submission(Submission { id: id.clone(), group: group.name, form, request_id, created_at, payload });
-    let msg: Outgoing = serde_json::to_string(&ev).map_err(|e| Error::Data(e.to_string()))?.into();
+    node.metrics
+        .accept_latency
+        .observe(started.elapsed().as_secs_f64());
+    let ev = ServerEvent::Submission(Submission {
+        id: id.clone(),
+        group: group.name,
+        form,
+        request_id,
+        created_at,
+        payload,
+    });
+    let msg: Outgoing = serde_json::to_string(&ev)
+        .map_err(|e| Error::Data(e.to_string()))?
+        .into();
     let report = node.broker.publish(&group.key, &msg);
     if report.delivered > 0 {
-        node.metrics.submissions_delivered.inc_by(report.delivered as u64);
+        node.metrics
+            .submissions_delivered
+            .inc_by(report.delivered as u64);
         node.store.note_delivery(&id)?;
     }
-    node.metrics.push_latency.observe(started.elapsed().as_secs_f64());
+    node.metrics
+        .push_latency
+        .observe(started.elapsed().as_secs_f64());
     tracing::debug!(submission = %id, delivered = report.delivered, "submission stored");
-    Ok(Accepted { id, delivered_to: report.delivered })
+    Ok(Accepted {
+        id,
+        delivered_to: report.delivered,
+    })
 }
 
 /// The `submission` event of a stored submission (decrypts its content).
 pub fn render(node: &Node, s: &StoredSubmission) -> Result<Outgoing> {
     let sealed = STANDARD.decode(&s.sealed).map_err(|_| Error::Crypto)?;
     let plain = node.keys.open_sealed(s.epoch, s.id.as_bytes(), &sealed)?;
-    let payload: SubmissionPayload = serde_json::from_slice(&plain).map_err(|e| Error::Data(e.to_string()))?;
+    let payload: SubmissionPayload =
+        serde_json::from_slice(&plain).map_err(|e| Error::Data(e.to_string()))?;
     let ev = ServerEvent::Submission(Submission {
         id: s.id.clone(),
         group: Group::name_of_key(&s.group).to_string(),
@@ -139,24 +197,37 @@ pub fn render(node: &Node, s: &StoredSubmission) -> Result<Outgoing> {
         created_at: s.created_at,
         payload,
     });
-    Ok(serde_json::to_string(&ev).map_err(|e| Error::Data(e.to_string()))?.into())
+    Ok(serde_json::to_string(&ev)
+        .map_err(|e| Error::Data(e.to_string()))?
+        .into())
 }
 
-/// Pushes the pending submissions of group `key` to connection `conn` (just subscribed).
-/// A `once` subscription ends with the first one. Returns how many were pushed.
-pub fn deliver_pending(node: &Node, conn: &str, key: &str, once: bool) -> Result<usize> {
-    let limit = if once { 1 } else { PENDING_BATCH };
-    let mut n = 0;
-    for s in node.store.pending_in_group(key, limit)? {
+/// Pushes up to `limit` pending submissions of group `key` after id `after` to connection
+/// `conn` (subscribed to it). A `once` subscription ends with the first one. Returns the
+/// id of the last one pushed and whether more may be waiting (the caller keeps that as a
+/// cursor and pushes more as the window acknowledges: the outbox stays bounded).
+pub fn deliver_pending(
+    node: &Node,
+    conn: &str,
+    key: &str,
+    once: bool,
+    after: Option<&str>,
+    limit: usize,
+) -> Result<(Option<String>, bool)> {
+    let limit = if once { 1 } else { limit.max(1) };
+    let batch = node.store.pending_in_group(key, after, limit)?;
+    let full = batch.len() == limit && !once;
+    let mut last = None;
+    for s in batch {
         let msg = render(node, &s)?;
         if !node.hub.deliver_to(conn, Some(key), msg) {
-            break;
+            return Ok((last, false));
         }
-        n += 1;
         node.metrics.submissions_delivered.inc();
         node.store.note_delivery(&s.id)?;
+        last = Some(s.id);
     }
-    Ok(n)
+    Ok((last, full))
 }
 
 /// A window acknowledges a submission: its content is deleted, the audit record stays.
@@ -171,7 +242,11 @@ pub fn ack(node: &Node, who: &Principal, id: &str) -> Result<()> {
     if !may_see(who, s.desk.as_deref()) {
         return Err(Error::NotFound("no such submission".into()));
     }
-    if node.store.finish_submission(id, AuditState::Acked, now_ms())?.is_some() {
+    if node
+        .store
+        .finish_submission(id, AuditState::Acked, now_ms())?
+        .is_some()
+    {
         node.metrics.submissions_acked.inc();
         tracing::info!(submission = %id, form = %s.form, "submission acknowledged; content deleted");
     }
@@ -188,7 +263,11 @@ pub fn expire(node: &Node, now: u64) -> Result<usize> {
             return Ok(n);
         }
         for id in ids {
-            if node.store.finish_submission(&id, AuditState::Expired, now)?.is_some() {
+            if node
+                .store
+                .finish_submission(&id, AuditState::Expired, now)?
+                .is_some()
+            {
                 node.metrics.submissions_expired.inc();
                 tracing::warn!(submission = %id, "submission expired unacknowledged; content purged");
                 n += 1;
@@ -200,4 +279,3 @@ pub fn expire(node: &Node, now: u64) -> Result<usize> {
 fn may_see(who: &Principal, desk: Option<&str>) -> bool {
     who.role == Role::Admin || (who.desk.is_some() && who.desk.as_deref() == desk)
 }
-

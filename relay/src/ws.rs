@@ -42,19 +42,35 @@ pub fn upgrade<B>(node: Arc<Node>, spawn: Spawn, mut req: Request<B>) -> Respons
             return e.into_response();
         }
     };
-    let key = req.headers().get(header::SEC_WEBSOCKET_KEY).map(|k| derive_accept_key(k.as_bytes()));
-    let version_ok = req.headers().get(header::SEC_WEBSOCKET_VERSION).is_some_and(|v| v == "13");
+    let key = req
+        .headers()
+        .get(header::SEC_WEBSOCKET_KEY)
+        .map(|k| derive_accept_key(k.as_bytes()));
+    let version_ok = req
+        .headers()
+        .get(header::SEC_WEBSOCKET_VERSION)
+        .is_some_and(|v| v == "13");
     let Some(accept) = key.filter(|_| version_ok) else {
-        return Error::BadRequest("bad websocket handshake (key / version 13)".into()).into_response();
+        return Error::BadRequest("bad websocket handshake (key / version 13)".into())
+            .into_response();
     };
     let on_upgrade = hyper::upgrade::on(&mut req);
     let config = ws_config(node.config.max_message_bytes);
-    let Spawn { shutdown, tracker, permit } = spawn;
+    let Spawn {
+        shutdown,
+        tracker,
+        permit,
+    } = spawn;
     tracker.spawn(async move {
         let _permit = permit;
         match on_upgrade.await {
             Ok(upgraded) => {
-                let ws = WebSocketStream::from_raw_socket(TokioIo::new(upgraded), WsRole::Server, Some(config)).await;
+                let ws = WebSocketStream::from_raw_socket(
+                    TokioIo::new(upgraded),
+                    WsRole::Server,
+                    Some(config),
+                )
+                .await;
                 session::run(ws, node, who, shutdown).await;
             }
             Err(e) => tracing::debug!(error = %e, "websocket upgrade failed"),
@@ -72,7 +88,7 @@ pub fn upgrade<B>(node: Arc<Node>, spawn: Spawn, mut req: Request<B>) -> Respons
 /// Small buffers (they are per connection) and the message cap.
 fn ws_config(max_message: usize) -> WebSocketConfig {
     WebSocketConfig::default()
-        .read_buffer_size(4 * 1024)
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         .max_write_buffer_size(max_message * 4)
         .max_message_size(Some(max_message))
@@ -81,7 +97,10 @@ fn ws_config(max_message: usize) -> WebSocketConfig {
 
 /// Origin first, then the token if one came with the upgrade (`None`: auth by message).
 fn check<B>(node: &Node, req: &Request<B>) -> Result<Option<Principal>, Error> {
-    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let origin = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok());
     if !node.config.origin_allowed(origin) {
         return Err(Error::OriginNotAllowed);
     }
@@ -103,7 +122,10 @@ fn check<B>(node: &Node, req: &Request<B>) -> Result<Option<Principal>, Error> {
 }
 
 fn query_token(query: &str) -> Option<String> {
-    query.split('&').find_map(|kv| kv.strip_prefix("token=")).map(|t| t.to_string())
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("token="))
+        .map(|t| t.to_string())
 }
 
 fn header_has(h: &HeaderMap, name: header::HeaderName, token: &str) -> bool {

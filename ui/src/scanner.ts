@@ -5,13 +5,14 @@ import { h } from "./dom";
 
 export function scannerPanel(): HTMLElement {
   const status = h("p", { id: "camera-status", "data-state": "unknown" }, "Camera: …");
-  const img = h("img", { id: "camera-preview", alt: "Camera preview" });
+  const img = h("img", { id: "camera-preview", alt: "Camera preview", hidden: true });
   const overlay = document.createElementNS("http://www.w3.org/2000/svg", "svg");
   overlay.setAttribute("class", "overlay");
   const last = h("p", { id: "scan-last", class: "muted" });
   const show = (e: api.ScannerEvent) => {
     if (e.kind === "frame" && e.frame) {
       img.src = e.frame;
+      img.hidden = false;
       overlay.setAttribute("viewBox", `0 0 ${e.width ?? 1} ${e.height ?? 1}`);
       overlay.innerHTML = e.box
         ? `<polygon points="${e.box.map((p) => p.join(",")).join(" ")}" />`

@@ -82,7 +82,12 @@ pub enum UnsubscribeReason {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerEvent {
     /// First message on every authenticated connection.
-    Hello { v: u32, conn: String, desk: Option<String>, role: String },
+    Hello {
+        v: u32,
+        conn: String,
+        desk: Option<String>,
+        role: String,
+    },
     /// The subscription is active: deliveries to the group from now on reach this window.
     Subscribed {
         group: String,
@@ -90,7 +95,10 @@ pub enum ServerEvent {
         id: Option<String>,
     },
     /// The subscription ended.
-    Unsubscribed { group: String, reason: UnsubscribeReason },
+    Unsubscribed {
+        group: String,
+        reason: UnsubscribeReason,
+    },
     /// An event published to a group (or sent directly: then `group` is absent).
     Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -263,8 +271,16 @@ mod tests {
 
     #[test]
     fn subscribe_op_parses_with_defaults() {
-        let op: ClientOp = serde_json::from_value(json!({"op":"subscribe","group":"form.a"})).unwrap();
-        assert_eq!(op, ClientOp::Subscribe { group: "form.a".into(), once: false, id: None });
+        let op: ClientOp =
+            serde_json::from_value(json!({"op":"subscribe","group":"form.a"})).unwrap();
+        assert_eq!(
+            op,
+            ClientOp::Subscribe {
+                group: "form.a".into(),
+                once: false,
+                id: None
+            }
+        );
     }
 
     #[test]
@@ -275,7 +291,9 @@ mod tests {
             form: "a".into(),
             request_id: None,
             created_at: 1,
-            payload: SubmissionPayload::Sealed { qr: "FDA1:X".into() },
+            payload: SubmissionPayload::Sealed {
+                qr: "FDA1:X".into(),
+            },
         });
         let v = serde_json::to_value(&ev).unwrap();
         assert_eq!(v["type"], "submission");

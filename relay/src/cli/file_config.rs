@@ -85,8 +85,14 @@ impl FileConfig {
         set(&mut config.max_pending, l.max_pending);
         set(&mut config.submission_ttl, l.submission_ttl_secs.map(secs));
         set(&mut config.request_ttl, l.request_ttl_secs.map(secs));
-        set(&mut config.heartbeat_interval, l.heartbeat_interval_secs.map(secs));
-        set(&mut config.heartbeat_timeout, l.heartbeat_timeout_secs.map(secs));
+        set(
+            &mut config.heartbeat_interval,
+            l.heartbeat_interval_secs.map(secs),
+        );
+        set(
+            &mut config.heartbeat_timeout,
+            l.heartbeat_timeout_secs.map(secs),
+        );
         set(&mut config.drain_timeout, l.drain_timeout_secs.map(secs));
     }
 }

@@ -40,7 +40,10 @@ pub fn run(cmd: FormsCommand) -> Result<(), Failure> {
         println!("{}", serde_json::Value::Array(rows));
         return Ok(());
     }
-    println!("{:<28} {:>7} {:<6} {:>6}  TITLE", "ID", "VERSION", "LANG", "FIELDS");
+    println!(
+        "{:<28} {:>7} {:<6} {:>6}  TITLE",
+        "ID", "VERSION", "LANG", "FIELDS"
+    );
     for f in registry.list() {
         println!(
             "{:<28} {:>7} {:<6} {:>6}  {}",

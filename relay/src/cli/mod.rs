@@ -3,11 +3,13 @@
 //! - `serve` (serve.rs): flags + TOML file (file_config.rs) → `Config`, transport policy
 //!   (transport.rs: TLS by default, plain HTTP only on loopback unless forced), logging
 //!   (logging.rs), file-descriptor limit, signals (signals.rs), then `formdesk_relay::run`.
-//! - `token create|list|revoke` (token.rs) and `forms list` (forms.rs): offline
-//!   administration of a data directory / forms folder.
+//! - `token create|list|revoke` (token.rs): through the running relay's local admin socket
+//!   (admin.rs), or on the data directory directly when no relay runs.
+//! - `forms list` (forms.rs): checks and lists a forms folder.
 //!
 //! Exit codes: 0 success, 1 runtime failure, 2 refused usage (bad flags, unsafe transport).
 
+mod admin;
 mod file_config;
 mod forms;
 mod logging;

@@ -16,7 +16,7 @@ use tokio::net::{TcpListener, TcpSocket};
 use super::file_config::FileConfig;
 use super::logging::{self, LogFormat};
 use super::transport::{self, Transport};
-use super::{signals, Failure};
+use super::{admin, signals, Failure};
 
 /// Listen backlog: bursts of thousands of connects (desks coming back after a restart).
 const BACKLOG: u32 = 4096;
@@ -78,18 +78,28 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
+        let data_dir = resolved.data_dir.clone();
+        let relay = formdesk_relay::Relay::open(resolved.config.clone()).with_context(|| {
+            format!(
+                "cannot open the relay's data in {} (is another relay using it?)",
+                data_dir.display()
+            )
+        })?;
         let listener = bind(resolved.listen)?;
         let local = listener.local_addr()?;
         let scheme = match resolved.transport {
             Transport::Tls => "https",
             Transport::PlainHttp => "http",
         };
-        println!("formdesk-relay {} listening on {scheme}://{local}", env!("CARGO_PKG_VERSION"));
+        println!(
+            "formdesk-relay {} listening on {scheme}://{local}",
+            env!("CARGO_PKG_VERSION")
+        );
         if let Some(fp) = &resolved.fingerprint {
             println!("TLS certificate SHA-256 fingerprint: {fp}");
         }
         tracing::info!(
-            %local, scheme, data_dir = %resolved.data_dir.display(), fd_limit,
+            %local, scheme, data_dir = %data_dir.display(), fd_limit,
             max_connections = resolved.config.max_connections, "relay starting"
         );
         if fd_limit < resolved.config.max_connections as u64 + 64 {
@@ -99,9 +109,11 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
                 "open-file limit is below max_connections: connections beyond it will fail"
             );
         }
-        formdesk_relay::run(listener, resolved.config, signals::shutdown_signal())
-            .await
-            .context("relay stopped with an error")?;
+        let admin = tokio::spawn(admin::serve(data_dir, relay.store().clone()));
+        let result = relay.serve(listener, signals::shutdown_signal()).await;
+        admin.abort();
+        let _ = admin.await; // the socket file is removed when its task is dropped
+        result.context("relay stopped with an error")?;
         tracing::info!("relay stopped cleanly");
         Ok(())
     })
@@ -117,10 +129,11 @@ fn resolve(args: ServeArgs) -> Result<Resolved, Failure> {
         Some(a) => a,
         None => DEFAULT_LISTEN.parse().expect("valid default address"),
     };
-    let data_dir = args
-        .data_dir
-        .or(file.data_dir.clone())
-        .ok_or_else(|| Failure::usage(anyhow::anyhow!("--data-dir is required (or data_dir in --config)")))?;
+    let data_dir = args.data_dir.or(file.data_dir.clone()).ok_or_else(|| {
+        Failure::usage(anyhow::anyhow!(
+            "--data-dir is required (or data_dir in --config)"
+        ))
+    })?;
     let tls_cert = args.tls_cert.or(file.tls_cert.clone());
     let tls_key = args.tls_key.or(file.tls_key.clone());
     let transport = transport::choose(
@@ -142,7 +155,12 @@ fn resolve(args: ServeArgs) -> Result<Resolved, Failure> {
     if transport == Transport::Tls {
         let mut names = file.tls_names.clone();
         names.extend(args.tls_names);
-        let (server, fp) = tls_setup(&data_dir, tls_cert.as_deref().zip(tls_key.as_deref()), listen, names)?;
+        let (server, fp) = tls_setup(
+            &data_dir,
+            tls_cert.as_deref().zip(tls_key.as_deref()),
+            listen,
+            names,
+        )?;
         config.tls = Some(server);
         fingerprint = Some(fp);
     }

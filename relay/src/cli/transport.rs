@@ -64,7 +64,10 @@ mod tests {
     #[test]
     fn tls_is_the_default_everywhere() {
         for a in ["127.0.0.1:1", "0.0.0.0:1", "[::]:1", "192.168.1.5:8443"] {
-            assert_eq!(choose(addr(a), false, false, false, false), Ok(Transport::Tls));
+            assert_eq!(
+                choose(addr(a), false, false, false, false),
+                Ok(Transport::Tls)
+            );
         }
     }
 

@@ -16,7 +16,8 @@ async fn another_desks_window_never_receives_submissions_or_events() {
     }
     let (st, body) = relay.submit(&relay.tokens.device_a, None, "Ann").await;
     assert_eq!((st, body["delivered_to"].as_u64()), (201, Some(1)));
-    mine.send(json!({"op":"publish","group":"chat","data":"private"})).await;
+    mine.send(json!({"op":"publish","group":"chat","data":"private"}))
+        .await;
     assert_eq!(mine.expect("submission").await["group"], "form.visit");
     assert_eq!(mine.expect("event").await["data"], "private");
     theirs.silent(400).await;
@@ -43,10 +44,17 @@ async fn integration_submissions_need_a_desk_and_reach_only_it() {
     let mut b = relay.ws(&relay.tokens.desk_b).await;
     b.subscribe("form.visit", false).await;
     let body = json!({"form":"visit","values":{"given_name":"Ann"}});
-    let (st, err) = relay.post("/api/submissions", &relay.tokens.integration, &body).await;
-    assert_eq!((st, err["error"]["code"].as_str()), (400, Some("bad_request")));
+    let (st, err) = relay
+        .post("/api/submissions", &relay.tokens.integration, &body)
+        .await;
+    assert_eq!(
+        (st, err["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
     let body = json!({"form":"visit","values":{"given_name":"Ann"},"desk":"desk-a"});
-    let (st, res) = relay.post("/api/submissions", &relay.tokens.integration, &body).await;
+    let (st, res) = relay
+        .post("/api/submissions", &relay.tokens.integration, &body)
+        .await;
     assert_eq!((st, res["delivered_to"].as_u64()), (201, Some(0)));
     b.silent(300).await;
 }

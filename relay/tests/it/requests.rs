@@ -5,7 +5,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use formdesk_protocol::qr::{
-    self, open_response, seal_response, verify_request, EphemeralSecret, FieldOutcome, OfficePublicKey, RequestSecret,
+    self, open_response, seal_response, verify_request, EphemeralSecret, FieldOutcome,
+    OfficePublicKey, RequestSecret,
 };
 use formdesk_relay::ids::now_ms;
 use formdesk_relay::requests;
@@ -28,20 +29,34 @@ async fn office_key(relay: &TestRelay) -> OfficePublicKey {
 /// A window creates a request over its websocket and subscribes to its answer group.
 async fn open_request(w: &mut Client) -> (EphemeralSecret, Value) {
     let eph = EphemeralSecret::generate(&mut OsRng);
-    w.send(json!({"op":"create_request","form":"visit","keys":["person.given_name"],
-        "eph_pub": URL_SAFE_NO_PAD.encode(eph.public_key()),"desk_label":"Desk 1","id":"r1"}))
-        .await;
+    w.send(
+        json!({"op":"create_request","form":"visit","keys":["person.given_name"],
+        "eph_pub": URL_SAFE_NO_PAD.encode(eph.public_key()),"desk_label":"Desk 1","id":"r1"}),
+    )
+    .await;
     let created = w.expect("request_created").await;
     assert_eq!(created["id"], "r1");
     let group = created["group"].as_str().unwrap().to_string();
-    assert_eq!(group, format!("req.{}", created["request_id"].as_str().unwrap()));
+    assert_eq!(
+        group,
+        format!("req.{}", created["request_id"].as_str().unwrap())
+    );
     w.subscribe(&group, true).await;
     (eph, created)
 }
 
 fn answer(relay_key: &OfficePublicKey, request_qr: &str, name: &str) -> String {
-    let verified = verify_request(request_qr, &[*relay_key], now_s()).expect("wallet verifies the request");
-    seal_response(&verified, &[("person.given_name".into(), FieldOutcome::Shared(name.into()))], &mut OsRng).unwrap()
+    let verified =
+        verify_request(request_qr, &[*relay_key], now_s()).expect("wallet verifies the request");
+    seal_response(
+        &verified,
+        &[(
+            "person.given_name".into(),
+            FieldOutcome::Shared(name.into()),
+        )],
+        &mut OsRng,
+    )
+    .unwrap()
 }
 
 #[tokio::test]
@@ -54,10 +69,19 @@ async fn a_sealed_response_reaches_only_the_requesting_window_once_then_a_receip
     let (eph, created) = open_request(&mut window).await;
     let request_qr = created["qr"].as_str().unwrap();
     let verified = verify_request(request_qr, &[key], now_s()).unwrap();
-    assert_eq!(qr::match_code(&verified), created["match_code"].as_str().unwrap());
+    assert_eq!(
+        qr::match_code(&verified),
+        created["match_code"].as_str().unwrap()
+    );
 
     let response = answer(&key, request_qr, "Ann");
-    let (st, res) = relay.post("/api/submissions", &relay.tokens.device_a, &json!({"response": response})).await;
+    let (st, res) = relay
+        .post(
+            "/api/submissions",
+            &relay.tokens.device_a,
+            &json!({"response": response}),
+        )
+        .await;
     assert_eq!((st, res["delivered_to"].as_u64()), (201, Some(1)), "{res}");
     let sub = window.expect("submission").await;
     assert_eq!(sub["payload"]["kind"], "sealed");
@@ -69,9 +93,21 @@ async fn a_sealed_response_reaches_only_the_requesting_window_once_then_a_receip
     sibling.silent(200).await;
 
     // Replay: accepted once. Another desk cannot even see the request.
-    let (st, e) = relay.post("/api/submissions", &relay.tokens.device_a, &json!({"response": response})).await;
+    let (st, e) = relay
+        .post(
+            "/api/submissions",
+            &relay.tokens.device_a,
+            &json!({"response": response}),
+        )
+        .await;
     assert_eq!((st, e["error"]["code"].as_str()), (409, Some("conflict")));
-    let (st, _) = relay.post("/api/submissions", &relay.tokens.desk_b, &json!({"response": response})).await;
+    let (st, _) = relay
+        .post(
+            "/api/submissions",
+            &relay.tokens.desk_b,
+            &json!({"response": response}),
+        )
+        .await;
     assert_eq!(st, 404);
 
     // Receipt only once the content is deleted.
@@ -80,11 +116,20 @@ async fn a_sealed_response_reaches_only_the_requesting_window_once_then_a_receip
     let (st, _) = relay.post(&path, &relay.tokens.desk_a, &json!({})).await;
     assert_eq!(st, 409);
     window.ack(sub["id"].as_str().unwrap()).await;
-    let (st, r) = relay.post(&path, &relay.tokens.desk_a, &json!({"fields_received":["person.given_name"]})).await;
+    let (st, r) = relay
+        .post(
+            &path,
+            &relay.tokens.desk_a,
+            &json!({"fields_received":["person.given_name"]}),
+        )
+        .await;
     assert_eq!(st, 200, "{r}");
     let receipt = qr::verify_receipt(r["receipt"].as_str().unwrap(), &[key]).unwrap();
     assert_eq!(receipt.body.request_id.to_hex(), rid);
-    assert_eq!(receipt.body.fields_received, vec!["person.given_name".to_string()]);
+    assert_eq!(
+        receipt.body.fields_received,
+        vec!["person.given_name".to_string()]
+    );
     let (st, _) = relay.post(&path, &relay.tokens.desk_b, &json!({})).await;
     assert_eq!(st, 404);
 }
@@ -98,19 +143,42 @@ async fn unknown_and_expired_requests_are_refused_with_404_and_410() {
     let mut w_other = other.ws(&other.tokens.desk_a).await;
     let (_, foreign) = open_request(&mut w_other).await;
     let stray = answer(&other_key, foreign["qr"].as_str().unwrap(), "Ann");
-    let (st, e) = relay.post("/api/submissions", &relay.tokens.device_a, &json!({"response": stray})).await;
+    let (st, e) = relay
+        .post(
+            "/api/submissions",
+            &relay.tokens.device_a,
+            &json!({"response": stray}),
+        )
+        .await;
     assert_eq!((st, e["error"]["code"].as_str()), (404, Some("not_found")));
 
     let mut w = relay.ws(&relay.tokens.desk_a).await;
     let (_, created) = open_request(&mut w).await;
     let response = answer(&key, created["qr"].as_str().unwrap(), "Ann");
-    let mut rec = requests::get(&relay.store, created["request_id"].as_str().unwrap()).unwrap().unwrap();
+    let mut rec = requests::get(&relay.store, created["request_id"].as_str().unwrap())
+        .unwrap()
+        .unwrap();
     rec.expires_at = now_s() - 5;
     requests::put(&relay.store, &rec).unwrap();
-    let (st, e) = relay.post("/api/submissions", &relay.tokens.device_a, &json!({"response": response})).await;
+    let (st, e) = relay
+        .post(
+            "/api/submissions",
+            &relay.tokens.device_a,
+            &json!({"response": response}),
+        )
+        .await;
     assert_eq!((st, e["error"]["code"].as_str()), (410, Some("expired")));
-    let (st, e) = relay.post("/api/submissions", &relay.tokens.device_a, &json!({"response": "FDA1:garbage"})).await;
-    assert_eq!((st, e["error"]["code"].as_str()), (400, Some("bad_request")));
+    let (st, e) = relay
+        .post(
+            "/api/submissions",
+            &relay.tokens.device_a,
+            &json!({"response": "FDA1:garbage"}),
+        )
+        .await;
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
     w.silent(200).await;
 }
 
@@ -118,20 +186,40 @@ async fn unknown_and_expired_requests_are_refused_with_404_and_410() {
 async fn requests_over_rest_and_plain_values_for_a_request() {
     let relay = TestRelay::start(|_| {}).await;
     let eph = EphemeralSecret::generate(&mut OsRng);
-    let body = json!({"form":"visit","keys":[],"eph_pub": URL_SAFE_NO_PAD.encode(eph.public_key())});
-    let (st, created) = relay.post("/api/requests", &relay.tokens.desk_a, &body).await;
+    let body =
+        json!({"form":"visit","keys":[],"eph_pub": URL_SAFE_NO_PAD.encode(eph.public_key())});
+    let (st, created) = relay
+        .post("/api/requests", &relay.tokens.desk_a, &body)
+        .await;
     assert_eq!(st, 201, "{created}");
     let mut w = relay.ws(&relay.tokens.desk_a).await;
     w.subscribe(created["group"].as_str().unwrap(), true).await;
-    let plain = json!({"form":"visit","values":{"given_name":"Ann"},"request_id": created["request_id"]});
-    let (st, res) = relay.post("/api/submissions", &relay.tokens.device_a, &plain).await;
+    let plain =
+        json!({"form":"visit","values":{"given_name":"Ann"},"request_id": created["request_id"]});
+    let (st, res) = relay
+        .post("/api/submissions", &relay.tokens.device_a, &plain)
+        .await;
     assert_eq!((st, res["delivered_to"].as_u64()), (201, Some(1)));
     let sub = w.expect("submission").await;
     assert_eq!(sub["payload"]["values"]["given_name"], "Ann");
-    let (st, _) = relay.post("/api/submissions", &relay.tokens.device_a, &plain).await;
+    let (st, _) = relay
+        .post("/api/submissions", &relay.tokens.device_a, &plain)
+        .await;
     assert_eq!(st, 409, "one answer per request");
     let bad = json!({"form":"nope","keys":[],"eph_pub": URL_SAFE_NO_PAD.encode(eph.public_key())});
-    assert_eq!(relay.post("/api/requests", &relay.tokens.desk_a, &bad).await.0, 404);
+    assert_eq!(
+        relay
+            .post("/api/requests", &relay.tokens.desk_a, &bad)
+            .await
+            .0,
+        404
+    );
     let bad = json!({"form":"visit","keys":[],"eph_pub": "short"});
-    assert_eq!(relay.post("/api/requests", &relay.tokens.desk_a, &bad).await.0, 400);
+    assert_eq!(
+        relay
+            .post("/api/requests", &relay.tokens.desk_a, &bad)
+            .await
+            .0,
+        400
+    );
 }

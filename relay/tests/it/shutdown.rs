@@ -38,7 +38,11 @@ async fn shutdown_closes_sessions_with_1001_and_pending_survives_a_restart() {
     w.subscribe("form.visit", false).await;
     assert_eq!(w.expect("submission").await["id"], id.as_str());
     let _ = tx.send(());
-    tokio::time::timeout(WAIT, task).await.unwrap().unwrap().unwrap();
+    tokio::time::timeout(WAIT, task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
 }
 
 #[tokio::test]
@@ -47,14 +51,26 @@ async fn run_returns_promptly_with_idle_http_keepalive_connections_open() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(formdesk_relay::run(listener, Config::new(dir.path()), async move {
-        let _ = rx.await;
-    }));
+    let task = tokio::spawn(formdesk_relay::run(
+        listener,
+        Config::new(dir.path()),
+        async move {
+            let _ = rx.await;
+        },
+    ));
     let client = reqwest::Client::new();
-    let res = client.get(format!("http://{addr}/healthz")).send().await.unwrap();
+    let res = client
+        .get(format!("http://{addr}/healthz"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 200);
     let started = std::time::Instant::now();
     let _ = tx.send(());
-    tokio::time::timeout(WAIT, task).await.unwrap().unwrap().unwrap();
+    tokio::time::timeout(WAIT, task)
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
     assert!(started.elapsed() < Duration::from_secs(3));
 }

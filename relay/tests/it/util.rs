@@ -35,7 +35,7 @@ pub const VISIT_FORM: &str = r#"{
     "properties": {
       "given_name": {"type": "string", "minLength": 1, "maxLength": 100},
       "email": {"type": "string", "format": "email"},
-      "note": {"type": "string", "maxLength": 2000}
+      "note": {"type": "string", "maxLength": 60000}
     },
     "required": ["given_name"],
     "additionalProperties": false
@@ -96,7 +96,14 @@ impl TestRelay {
         let task = tokio::spawn(relay.serve(listener, async move {
             let _ = stopped.await;
         }));
-        TestRelay { addr, dir, store, tokens, stop: Some(stop), task: Some(task) }
+        TestRelay {
+            addr,
+            dir,
+            store,
+            tokens,
+            stop: Some(stop),
+            task: Some(task),
+        }
     }
 
     /// Asks the relay to shut down and waits until `run` returned (store flushed).
@@ -105,7 +112,11 @@ impl TestRelay {
             let _ = s.send(());
         }
         if let Some(t) = self.task.take() {
-            tokio::time::timeout(Duration::from_secs(10), t).await.expect("relay stops").unwrap().unwrap();
+            tokio::time::timeout(Duration::from_secs(10), t)
+                .await
+                .expect("relay stops")
+                .unwrap()
+                .unwrap();
         }
     }
 
@@ -119,10 +130,18 @@ impl TestRelay {
 
     /// A websocket authenticated by header; waits for `hello`.
     pub async fn ws(&self, token: &str) -> Client {
-        let mut req = format!("ws://{}/ws", self.addr).into_client_request().unwrap();
-        req.headers_mut().insert("authorization", format!("Bearer {token}").parse().unwrap());
-        let (ws, _) = tokio_tungstenite::connect_async(req).await.expect("websocket connects");
-        let mut c = Client { ws, conn: String::new() };
+        let mut req = format!("ws://{}/ws", self.addr)
+            .into_client_request()
+            .unwrap();
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {token}").parse().unwrap());
+        let (ws, _) = tokio_tungstenite::connect_async(req)
+            .await
+            .expect("websocket connects");
+        let mut c = Client {
+            ws,
+            conn: String::new(),
+        };
         let hello = c.recv().await;
         assert_eq!(hello["type"], "hello", "{hello}");
         c.conn = hello["conn"].as_str().unwrap().to_string();
@@ -131,8 +150,14 @@ impl TestRelay {
 
     /// A raw websocket (no auth, no hello awaited).
     pub async fn ws_raw(&self, path_and_query: &str) -> Client {
-        let (ws, _) = tokio_tungstenite::connect_async(format!("ws://{}{}", self.addr, path_and_query)).await.unwrap();
-        Client { ws, conn: String::new() }
+        let (ws, _) =
+            tokio_tungstenite::connect_async(format!("ws://{}{}", self.addr, path_and_query))
+                .await
+                .unwrap();
+        Client {
+            ws,
+            conn: String::new(),
+        }
     }
 
     /// POST JSON with a bearer token: (status, body).
@@ -184,7 +209,10 @@ pub struct Client {
 
 impl Client {
     pub async fn send(&mut self, v: Value) {
-        self.ws.send(Message::Text(v.to_string().into())).await.unwrap();
+        self.ws
+            .send(Message::Text(v.to_string().into()))
+            .await
+            .unwrap();
     }
 
     pub async fn send_text(&mut self, t: &str) {
@@ -194,7 +222,9 @@ impl Client {
     /// Next JSON message (panics after `WAIT` or on close).
     pub async fn recv(&mut self) -> Value {
         loop {
-            let m = tokio::time::timeout(WAIT, self.ws.next()).await.expect("a message in time");
+            let m = tokio::time::timeout(WAIT, self.ws.next())
+                .await
+                .expect("a message in time");
             match m.expect("stream open").expect("no error") {
                 Message::Text(t) => return serde_json::from_str(&t).unwrap(),
                 Message::Close(f) => panic!("closed: {f:?}"),
@@ -212,7 +242,8 @@ impl Client {
 
     /// Subscribes and waits for `subscribed`.
     pub async fn subscribe(&mut self, group: &str, once: bool) {
-        self.send(json!({"op": "subscribe", "group": group, "once": once})).await;
+        self.send(json!({"op": "subscribe", "group": group, "once": once}))
+            .await;
         let v = self.expect("subscribed").await;
         assert_eq!(v["group"], group);
     }
@@ -234,7 +265,9 @@ impl Client {
     /// Reads until the relay closes; returns the close code (text messages are skipped).
     pub async fn closed(&mut self) -> u16 {
         loop {
-            let m = tokio::time::timeout(WAIT, self.ws.next()).await.expect("close in time");
+            let m = tokio::time::timeout(WAIT, self.ws.next())
+                .await
+                .expect("close in time");
             match m {
                 Some(Ok(Message::Close(Some(f)))) => return f.code.into(),
                 Some(Ok(Message::Close(None))) | None => return 1005,

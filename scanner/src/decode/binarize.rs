@@ -36,17 +36,6 @@ impl BitImage {
         let by = ((y.max(0.0) as usize) / BLOCK).min(rows - 1);
         self.thresholds[by * self.blocks_w + bx] as f64
     }
-
-    /// The same image with dark and light swapped (for inverted codes).
-    pub fn inverted(&self) -> BitImage {
-        BitImage {
-            width: self.width,
-            height: self.height,
-            bits: self.bits.iter().map(|b| b ^ 1).collect(),
-            thresholds: self.thresholds.clone(),
-            blocks_w: self.blocks_w,
-        }
-    }
 }
 
 const BLOCK: usize = 8;

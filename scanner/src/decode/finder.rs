@@ -32,7 +32,9 @@ pub fn ratio_ok(c: &[f32; 5], tol: f32) -> bool {
 }
 
 /// Run lengths of the pattern crossed by the line through (x, y) along unit direction
-/// (ux, uy), and the offset of the centre run's midpoint from (x, y). `max` bounds each run.
+/// (ux, uy), and the offset, in steps from the pixel holding (x, y), of the centre run's
+/// middle pixel (add 0.5 to the pixel's origin for the continuous centre). `max` bounds
+/// each run.
 pub fn cross(bits: &BitImage, x: f32, y: f32, ux: f32, uy: f32, max: f32) -> Option<([f32; 5], f32)> {
     let at = |t: f32| bits.get((x + ux * t).floor() as isize, (y + uy * t).floor() as isize);
     let inside = |t: f32| {
@@ -132,13 +134,13 @@ fn confirm(bits: &BitImage, cx: f32, cy: f32, row: &[f32; 5], tol: f32) -> Optio
     if !ratio_ok(&vc, tol) || (vt - total).abs() * 5.0 > 2.0 * total {
         return None;
     }
-    let cy = cy + dy;
+    let cy = cy.floor() + dy + 0.5;
     let (hc, dx) = cross(bits, cx, cy, 1.0, 0.0, max)?;
     let ht: f32 = hc.iter().sum();
     if !ratio_ok(&hc, tol) || (ht - total).abs() * 5.0 > 2.0 * total {
         return None;
     }
-    let cx = cx + dx;
+    let cx = cx.floor() + dx + 0.5;
     let s = std::f32::consts::FRAC_1_SQRT_2;
     let (dc, _) = cross(bits, cx, cy, s, s, max * 1.5)?;
     if !ratio_ok(&dc, tol * 1.5) {

@@ -25,8 +25,6 @@ struct Scorer<'a> {
     gray: &'a GrayImage,
     bits: &'a BitImage,
     template: Vec<(u16, u16, bool)>,
-    /// +1 for dark-on-light codes, -1 for inverted ones.
-    polarity: f64,
 }
 
 impl Scorer<'_> {
@@ -34,7 +32,7 @@ impl Scorer<'_> {
     #[inline]
     fn contrast(&self, x: f64, y: f64) -> f64 {
         let g = bilinear(self.gray, x, y);
-        ((self.bits.threshold_at(x, y) - g) / 24.0).clamp(-1.0, 1.0) * self.polarity
+        ((self.bits.threshold_at(x, y) - g) / 24.0).clamp(-1.0, 1.0)
     }
 
     fn score(&self, h: &Homography) -> f64 {
@@ -56,12 +54,11 @@ fn homography(src: &Pts, dst: &Pts) -> Option<Homography> {
 
 /// Fits the triple as a code `dim` modules wide: searches the fourth point, then refines
 /// all four by coordinate descent.
-pub fn fit(gray: &GrayImage, bits: &BitImage, t: &Triple, dim: usize, inverted: bool) -> Option<Fit> {
-    let polarity = if inverted { -1.0 } else { 1.0 };
-    let scorer = Scorer { gray, bits, template: function_modules(dim), polarity };
+pub fn fit(gray: &GrayImage, bits: &BitImage, t: &Triple, dim: usize) -> Option<Fit> {
+    let scorer = Scorer { gray, bits, template: function_modules(dim) };
     // The fourth point hardly moves the finders: search it on the rest of the template.
     let rest = function_modules(dim).into_iter().filter(|&(u, v, _)| !is_finder_module(u, v, dim)).collect();
-    let search = Scorer { gray, bits, template: rest, polarity };
+    let search = Scorer { gray, bits, template: rest };
     let (src, dst) = search_fourth(&search, t, dim)?;
     let (h, score) = descend(&scorer, &src, dst, dim);
     Some(Fit { h, dim, score })
@@ -69,11 +66,10 @@ pub fn fit(gray: &GrayImage, bits: &BitImage, t: &Triple, dim: usize, inverted: 
 
 /// How well the three finders (with their light separators) match under the affine map
 /// of the triple, in [-1, 1]: a cheap test that rejects false triples before any search.
-pub fn finder_agreement(gray: &GrayImage, bits: &BitImage, t: &Triple, inverted: bool) -> f64 {
+pub fn finder_agreement(gray: &GrayImage, bits: &BitImage, t: &Triple) -> f64 {
     let dim = t.dims[0];
-    let polarity = if inverted { -1.0 } else { 1.0 };
     let template = function_modules(dim).into_iter().filter(|&(u, v, _)| is_finder_module(u, v, dim)).collect();
-    let scorer = Scorer { gray, bits, template, polarity };
+    let scorer = Scorer { gray, bits, template };
     let (src, dst) = affine_points(t, dim);
     homography(&src, &dst).map_or(-1.0, |h| scorer.score(&h))
 }
@@ -107,8 +103,13 @@ fn search_fourth(scorer: &Scorer, t: &Triple, dim: usize) -> Option<(Pts, Pts)> 
     let ex = ((dst[1].0 - dst[0].0) / d, (dst[1].1 - dst[0].1) / d);
     let ey = ((dst[2].0 - dst[0].0) / d, (dst[2].1 - dst[0].1) / d);
     let guess = dst[3];
+    if dim < 25 {
+        // Version 1 has no alignment pattern: nothing in the template pins a fourth point,
+        // so keep the affine (parallelogram) estimate.
+        return Some((src, dst));
+    }
     let mut starts = vec![guess];
-    if dim >= 25 {
+    {
         starts.extend(alignment_peaks(scorer, guess, ex, ey, 4 + dim as i32 / 8));
     }
     // Refine only the two starts that already agree best with the whole template.
@@ -191,10 +192,15 @@ fn descend(scorer: &Scorer, src: &Pts, mut dst: Pts, dim: usize) -> (Homography,
     for step in [0.5, 0.25, 0.125] {
         for _round in 0..3 {
             let mut improved = false;
-            for k in 0..4 {
+            // Without an alignment pattern the fourth point stays where the others put it.
+            let movable = if dim < 25 { 3 } else { 4 };
+            for k in 0..movable {
                 for (a, b) in [(step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)] {
                     let mut cand = dst;
                     cand[k] = (dst[k].0 + ex.0 * a + ey.0 * b, dst[k].1 + ex.1 * a + ey.1 * b);
+                    if dim < 25 {
+                        cand[3] = (cand[1].0 + cand[2].0 - cand[0].0, cand[1].1 + cand[2].1 - cand[0].1);
+                    }
                     if let Some(hc) = homography(src, &cand) {
                         let s = scorer.score(&hc);
                         if s > best {

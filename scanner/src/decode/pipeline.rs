@@ -107,24 +107,23 @@ pub fn run(img: &GrayImage, opts: &Options) -> Vec<Decoded> {
 }
 
 fn detect(img: &GrayImage, d: Detect, deadline: Instant) -> Vec<Decoded> {
-    let (work, scale) = if d.halve { (halve(img), 2.0) } else { (img.clone(), 1.0) };
+    let (mut work, scale) = if d.halve { (halve(img), 2.0) } else { (img.clone(), 1.0) };
     if work.width() < 21 || work.height() < 21 {
         return Vec::new();
     }
-    let polarity = |mut b: BitImage| {
-        if d.inverted {
-            b = b.inverted();
-        }
-        b
-    };
+    if d.inverted {
+        // Light-on-dark: invert the image itself (not just the bits), so that the
+        // binarizer's "flat areas are background" guess holds for the dark surround.
+        image::imageops::invert(&mut work);
+    }
     if d.coarse && work.width() >= 640 && work.height() >= 360 {
         // Finders on a half-size copy (a quarter of the pixels), fit on the full frame.
         let small = halve(&work);
-        let found = polarity(binarize(&small));
-        let fine = polarity(thresholds(&work));
+        let found = binarize(&small);
+        let fine = thresholds(&work);
         decode_found(&work, &fine, &found, 2.0, d, scale, deadline)
     } else {
-        let bits = polarity(binarize(&work));
+        let bits = binarize(&work);
         decode_found(&work, &bits, &bits, 1.0, d, scale, deadline)
     }
 }
@@ -144,7 +143,7 @@ fn decode_found(work: &GrayImage, bits: &BitImage, found: &BitImage, k: f32, d: 
     let mut ranked: Vec<(f64, Triple)> = triples(&finders, found, k)
         .into_iter()
         .take(MAX_RANKED)
-        .map(|t| (finder_agreement(work, bits, &t, d.inverted), t))
+        .map(|t| (finder_agreement(work, bits, &t), t))
         .filter(|(a, _)| *a >= MIN_FINDER_AGREEMENT)
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
@@ -161,7 +160,7 @@ fn decode_found(work: &GrayImage, bits: &BitImage, found: &BitImage, k: f32, d: 
         if debug {
             eprintln!("  triple {:?} finder agreement {agreement:.3}", t.ids);
         }
-        let Some((f, bytes)) = fit_and_decode(work, bits, t, d.inverted, debug) else { continue };
+        let Some((f, bytes)) = fit_and_decode(work, bits, t, debug) else { continue };
         used.extend(t.ids);
         let dim = f.dim as f64;
         let corners = [(0.0, 0.0), (dim, 0.0), (dim, dim), (0.0, dim)].map(|(u, v)| {
@@ -174,16 +173,16 @@ fn decode_found(work: &GrayImage, bits: &BitImage, found: &BitImage, k: f32, d: 
 }
 
 /// Tries the triple's candidate sizes, most likely first, until one decodes.
-fn fit_and_decode(work: &GrayImage, bits: &BitImage, t: &Triple, inverted: bool, debug: bool) -> Option<(Fit, Vec<u8>)> {
+fn fit_and_decode(work: &GrayImage, bits: &BitImage, t: &Triple, debug: bool) -> Option<(Fit, Vec<u8>)> {
     for &dim in &t.dims {
-        let Some(f) = fit(work, bits, t, dim, inverted) else { continue };
+        let Some(f) = fit(work, bits, t, dim) else { continue };
         if debug {
             eprintln!("  triple {:?} dim {dim}: score {:.3}", t.ids, f.score);
         }
         if f.score < MIN_FIT_SCORE {
             continue;
         }
-        if let Some(bytes) = decode_fit(work, &f, inverted) {
+        if let Some(bytes) = decode_fit(work, &f) {
             return Some((f, bytes));
         }
         if let Some(path) = std::env::var_os("FORMDESK_SCAN_DUMP").filter(|p| !std::path::Path::new(p).exists()) {

@@ -66,7 +66,7 @@ fn box_mean(vals: &[f64], d: usize, r: usize) -> Vec<f64> {
 }
 
 /// Tries to decode the fitted code; returns the raw payload bytes.
-pub fn decode_fit(img: &GrayImage, fit: &Fit, inverted: bool) -> Option<Vec<u8>> {
+pub fn decode_fit(img: &GrayImage, fit: &Fit) -> Option<Vec<u8>> {
     let d = fit.dim;
     let vals = module_values(img, fit);
     let local = box_mean(&vals, d, 7);
@@ -75,10 +75,16 @@ pub fn decode_fit(img: &GrayImage, fit: &Fit, inverted: bool) -> Option<Vec<u8>>
         let bits: Vec<bool> = (0..d * d)
             .map(|i| {
                 let sharp = vals[i] + amount * (vals[i] - near[i]) * 9.0 / 8.0;
-                (sharp < local[i]) != inverted
+                sharp < local[i]
             })
             .collect();
         let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(d, |x, y| bits[y * d + x]));
+        if std::env::var("FORMDESK_SCAN_DEBUG").as_deref() == Ok("2") {
+            for y in 0..d {
+                eprintln!("{}", (0..d).map(|x| if bits[y * d + x] { '#' } else { '.' }).collect::<String>());
+            }
+            eprintln!("{:?}", grid.decode_to(&mut Vec::new()));
+        }
         let mut out = Vec::new();
         if grid.decode_to(&mut out).is_ok() {
             return Some(out);

@@ -25,7 +25,7 @@ export function historyCard(e: HistoryEntry): HTMLElement {
       ),
     ),
     h("div", { class: "muted" }, `Promised: ${e.retention}`),
-    h("div", { class: "muted" }, `Deletion requests: ${e.contact}`),
+    h("div", { class: "muted" }, `Deletion requests: ${e.contact || "at the desk (no contact given)"}`),
     r
       ? h(
           "div",

@@ -2,7 +2,7 @@
 // consent screen → sealed answer shown full screen → sharing history (no values) with
 // deletion receipts. Every scan is routed by its prefix (request, office key, receipt).
 
-import { type VerifiedRequest, decodeRequestUnverified, fingerprint, keyToBase64Url, matchCode, requestIdHex, retentionStatement, sealResponse, sniff, verifyReceipt, verifyRequest } from "../shared/qr";
+import { CLOCK_SKEW_SECS, QrError, type VerifiedRequest, decodeRequestUnverified, fingerprint, keyToBase64Url, matchCode, requestIdHex, retentionStatement, sealResponse, sniff, verifyReceipt, verifyRequest } from "../shared/qr";
 import { qrSvg } from "../shared/qrview";
 import { scanScreen, stopScanning } from "../shared/scanview";
 import { button, h, notice, registerServiceWorker, show } from "../shared/ui";
@@ -106,6 +106,10 @@ function showRequestError(e: unknown, text: string): Promise<void> {
 
 async function share(req: VerifiedRequest, d: Decision): Promise<void> {
   const b = req.body;
+  if (now() > b.expiresAt + CLOCK_SKEW_SECS) {
+    // The citizen took longer than the request lives: the desk would refuse the answer.
+    return showRequestError(new QrError("expired", "This request expired while you were reading it. Ask the desk for a new code."), "");
+  }
   const text = sealResponse(b, d.answers);
   const remembered = await store.remember(d.typed);
   await store.saveHistory({
@@ -122,6 +126,7 @@ async function share(req: VerifiedRequest, d: Decision): Promise<void> {
     matchCode: matchCode(b),
     sharedAt: now(),
   });
+  keepScreenOn();
   const qr = h("div", { class: "qr", "data-testid": "response-qr", "data-qr-text": text });
   qr.innerHTML = qrSvg(text);
   const counts = ["shared", "declined", "unavailable"].map((o) => `${d.fields.filter((f) => f.outcome === o).length} ${o}`).join(", ");
@@ -136,6 +141,12 @@ async function share(req: VerifiedRequest, d: Decision): Promise<void> {
       button("Done", () => void history(), "primary", "done"),
     ),
   );
+}
+
+/** Keeps the screen on while the answer QR is shown (released when the page is hidden). */
+function keepScreenOn(): void {
+  const wl = (navigator as Navigator & { wakeLock?: { request(t: "screen"): Promise<unknown> } }).wakeLock;
+  wl?.request("screen").catch(() => undefined);
 }
 
 async function attachReceipt(text: string): Promise<void> {

@@ -68,7 +68,7 @@ export function reviewScreen(req: VerifiedRequest, officeLabel: string, profile:
     ...rows.map((r) => r.el),
     h("h2", {}, "What happens to your data"),
     h("p", { "data-testid": "retention" }, retentionStatement(b.retention)),
-    h("p", {}, "To ask for deletion: ", h("strong", { "data-testid": "contact" }, b.contact)),
+    h("p", {}, "To ask for deletion: ", h("strong", { "data-testid": "contact" }, b.contact || "ask at the desk (the office gave no contact)")),
     h("div", {}, button("Share", share, "primary", "share"), button("Cancel", onCancel, "", "cancel")),
   );
 }

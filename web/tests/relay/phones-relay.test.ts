@@ -3,8 +3,9 @@
 // camera, shows the desk's matching code, and shows an answer (one field declined) that the
 // Rust scanner reads off the screen; the companion, paired by its link, scans that very
 // screen and the sealed answer reaches the subscribed window, which opens it to the right
-// values. Then the companion's clear errors: already answered (409), revoked token (401),
-// relay unreachable.
+// values. The relay's office-signed deletion receipt then verifies in the wallet. And the
+// companion's clear errors: already answered (409), revoked token (401), expired request
+// (410, after the relay's one-minute minimum lifetime), relay unreachable.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -21,17 +22,20 @@ import { pngToY4m } from "../support/y4m";
 import { writeQrPng } from "../support/qrpng";
 import { snap, trustOfficeByPaste } from "../support/wallet-page";
 import { toBase64Url, utf8 } from "../../src/shared/bytes";
-import { decodeRequestUnverified, openResponse } from "../../src/shared/qr";
+import { decodeRequestUnverified, openResponse, sealResponse } from "../../src/shared/qr";
 
 const FORM = "change-of-address";
 const KEYS = ["person.given_name", "person.family_name", "address.street"];
 const dir = mkdtempSync(join(tmpdir(), "formdesk-phones-"));
-const home = new RelayHome();
+// Requests live one minute (the relay's minimum), so the expired case below is real.
+const home = new RelayHome(60);
 const desk = home.token("desk", "desk-1");
 const device = home.token("device", "desk-1");
+const device2 = home.token("device", "desk-1");
 let pages: Pages;
 let window: DeskWindow;
 let created: Created;
+let late: Created;
 let answerText = "";
 let walletPage: Page;
 const phones: Phone[] = [];
@@ -42,6 +46,11 @@ before(async () => {
   window = await DeskWindow.connect(home.url, desk.secret);
   created = await window.createRequest(home.url, desk.secret, FORM, KEYS);
   await window.subscribeOnce(created.group);
+  // A second request, answered only after it expired (last test but one).
+  late = await window.createRequest(home.url, desk.secret, FORM, KEYS.slice(0, 1));
+  const lateBody = decodeRequestUnverified(late.qr).body;
+  writeQrPng(sealResponse(lateBody, new Map([["person.given_name", { outcome: "shared", value: "Ana" }]])), join(dir, "late.png"), 4);
+  pngToY4m(join(dir, "late.png"), join(dir, "late.y4m"));
   writeQrPng(created.qr, join(dir, "request.png"), 4);
   pngToY4m(join(dir, "request.png"), join(dir, "request.y4m"));
 });
@@ -152,6 +161,20 @@ test("the office's deletion receipt from the relay verifies in the wallet and co
   assert.match(await page.locator('[data-screen="history"] .notice').first().innerText(), /Deletion receipt verified/);
   assert.equal(await entry.getAttribute("data-deletion"), "confirmed");
   assert.match(await entry.innerText(), /person\.given_name, person\.family_name/);
+});
+
+test("an answer to an expired request gets the clear 'expired' message (410)", async () => {
+  const page = await phone(join(dir, "late.y4m"));
+  const pairing = { v: 1, relay: pages.base, token: device2.secret, desk: "desk-1", label: "Counter 3" };
+  await page.goto(`${pages.base}/companion/#pair=${toBase64Url(utf8.encode(JSON.stringify(pairing)))}`);
+  await page.locator('[data-screen="home"]').waitFor();
+  const wait = late.expires_at * 1000 + 1500 - Date.now();
+  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  await page.getByTestId("scan-answer").click();
+  const result = page.locator('[data-screen="result"]');
+  await result.waitFor({ timeout: 20_000 });
+  assert.equal(await result.getAttribute("data-outcome"), "expired", await result.innerText());
+  assert.match(await result.innerText(), /The request has expired/);
 });
 
 test("the companion says clearly when the relay cannot be reached", async () => {

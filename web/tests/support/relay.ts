@@ -3,7 +3,7 @@
 // The relay serves web/dist at /wallet/ and /companion/ (the same files the phone loads).
 
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { REPO } from "./paths";
@@ -26,11 +26,14 @@ export function cargoBuild(pkg: string, bin: string): string {
 /** A relay data dir; tokens are made while the relay is stopped (sled: one process). */
 export class RelayHome {
   readonly dataDir = mkdtempSync(join(tmpdir(), "formdesk-relay-"));
+  private readonly configFile = join(this.dataDir, "..", `${this.dataDir.split("/").pop()}.toml`);
   private child: ChildProcess | null = null;
   url = "";
 
-  constructor() {
+  /** `requestTtlSecs`: lifetime of request QRs (the relay rounds to whole minutes, min 1). */
+  constructor(requestTtlSecs = 600) {
     if (!existsSync(RELAY_BIN)) cargoBuild("formdesk-relay", "formdesk-relay");
+    writeFileSync(this.configFile, `office_name = "City Hall Springfield"\n\n[limits]\nrequest_ttl_secs = ${requestTtlSecs}\n`);
   }
 
   token(role: "desk" | "device" | "admin", desk?: string): { id: string; secret: string } {
@@ -48,7 +51,7 @@ export class RelayHome {
   async start(port = 0): Promise<string> {
     const child = spawn(
       RELAY_BIN,
-      ["serve", "--listen", `127.0.0.1:${port}`, "--data-dir", this.dataDir, "--forms", join(REPO, "relay", "forms"), "--plain-http"],
+      ["serve", "--listen", `127.0.0.1:${port}`, "--config", this.configFile, "--data-dir", this.dataDir, "--forms", join(REPO, "relay", "forms"), "--plain-http"],
       { env: { ...process.env, RUST_LOG: "warn", FORMDESK_WEB_DIR: join(REPO, "web", "dist") }, stdio: ["ignore", "pipe", "pipe"] },
     );
     this.child = child;
@@ -86,5 +89,6 @@ export class RelayHome {
   async dispose(): Promise<void> {
     await this.stop();
     rmSync(this.dataDir, { recursive: true, force: true });
+    rmSync(this.configFile, { force: true });
   }
 }

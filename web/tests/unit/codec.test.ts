@@ -89,3 +89,26 @@ test("the matching code is three digits, stable, and differs for another request
   const others = new Set(Array.from({ length: 20 }, (_, i) => matchCode(body({ nonce: new Uint8Array(16).fill(i + 10) }))));
   assert.ok(others.size > 10);
 });
+
+test("a 12-field answer rendered by the phone fits QR version 10 at error correction M", async () => {
+  const { qrVersion } = await import("../../src/shared/qrview");
+  // The same 12 values as the Rust size table (relay/protocol/tests/all/util.rs profile).
+  const values: Array<[string, string]> = [
+    ["person.given_name", "Maria Johanna"],
+    ["person.family_name", "van der Berg"],
+    ["person.birth_date", "1987-04-12"],
+    ["person.birth_place", "Utrecht"],
+    ["person.nationality", "NL"],
+    ["person.sex", "female"],
+    ["person.occupation", "employed"],
+    ["address.street", "Keizersgracht 123-II"],
+    ["address.postcode", "1015 CJ"],
+    ["address.city", "Amsterdam"],
+    ["address.country", "NL"],
+    ["contact.email", "maria.vandenberg@example.nl"],
+  ];
+  const b = body({ fields: values.map(([key]) => ({ key, label: "", purpose: "" })), template: values.map(([k]) => k) });
+  const text = sealResponse(b, new Map(values.map(([k, v]) => [k, { outcome: "shared" as const, value: v }])));
+  const version = qrVersion(text, "M");
+  assert.ok(version <= 10, `12-field answer needs version ${version} at M (${text.length} characters)`);
+});
