@@ -5,7 +5,14 @@ use std::process::Command;
 
 fn main() {
     let ui = Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui");
-    for p in ["src", "index.html", "styles.css", "build.mjs", "package.json", "tsconfig.json"] {
+    for p in [
+        "src",
+        "index.html",
+        "styles.css",
+        "build.mjs",
+        "package.json",
+        "tsconfig.json",
+    ] {
         println!("cargo:rerun-if-changed={}", ui.join(p).display());
     }
     if std::env::var_os("FORMDESK_SKIP_UI_BUILD").is_none() {
@@ -27,5 +34,10 @@ fn run(dir: &Path, args: &[&str]) {
         .current_dir(dir)
         .status()
         .unwrap_or_else(|e| panic!("cannot run npm (install Node.js 20: scripts/setup.sh): {e}"));
-    assert!(status.success(), "npm {} failed in {}", args.join(" "), dir.display());
+    assert!(
+        status.success(),
+        "npm {} failed in {}",
+        args.join(" "),
+        dir.display()
+    );
 }

@@ -49,15 +49,21 @@ async fn forms(relay: &TestRelay) -> Vec<FormDef> {
 /// the citizen declines it).
 async fn pick_form(relay: &TestRelay) -> FormDef {
     let all = forms(relay).await;
-    all.into_iter().find(|f| f.id == "change-of-address").expect("the change-of-address form is served")
+    all.into_iter()
+        .find(|f| f.id == "change-of-address")
+        .expect("the change-of-address form is served")
 }
 
 async fn start_app(relay: &TestRelay, extra: &[(&str, &str)]) -> AppSession {
     let url = relay.url();
-    let mut env = vec![("FORMDESK_RELAY_URL", url.as_str()), ("FORMDESK_RELAY_TOKEN", relay.desk_token.as_str())];
+    let mut env = vec![
+        ("FORMDESK_RELAY_URL", url.as_str()),
+        ("FORMDESK_RELAY_TOKEN", relay.desk_token.as_str()),
+    ];
     env.extend_from_slice(extra);
     let app = AppSession::start(&env).await;
-    app.wait_for("#app[data-ready=true]", Duration::from_secs(60)).await;
+    app.wait_for("#app[data-ready=true]", Duration::from_secs(60))
+        .await;
     app.wait_for("#relay-status[data-state=online]", SOON).await;
     app
 }
@@ -65,17 +71,24 @@ async fn start_app(relay: &TestRelay, extra: &[(&str, &str)]) -> AppSession {
 /// Clicks the form on the home window and switches WebDriver to the new form window.
 async fn open_form(app: &AppSession, form: &FormDef) {
     let before = app.client.windows().await.expect("windows");
-    app.click(&format!(".open-form[data-form=\"{}\"]", form.id)).await;
+    app.click(&format!(".open-form[data-form=\"{}\"]", form.id))
+        .await;
     let deadline = std::time::Instant::now() + SOON;
     let handle = loop {
         let now = app.client.windows().await.expect("windows");
         if let Some(h) = now.into_iter().find(|h| !before.contains(h)) {
             break h;
         }
-        assert!(std::time::Instant::now() < deadline, "no form window opened");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no form window opened"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
-    app.client.switch_to_window(handle).await.expect("switch to the form window");
+    app.client
+        .switch_to_window(handle)
+        .await
+        .expect("switch to the form window");
     app.wait_for("#app[data-ready=true]", SOON).await;
 }
 
@@ -94,7 +107,10 @@ async fn request_qr(app: &AppSession) -> String {
 fn answers(form: &FormDef) -> Vec<(String, Option<&'static str>)> {
     let keys = form.template();
     let last = keys.len() - 1;
-    keys.iter().enumerate().map(|(i, k)| (k.clone(), (i != last).then(|| sample(k)))).collect()
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), (i != last).then(|| sample(k))))
+        .collect()
 }
 
 /// Waits until the shared fields hold their values marked "provided by the citizen" and the
@@ -105,17 +121,27 @@ async fn assert_filled(app: &AppSession, form: &FormDef, answers: &[(String, Opt
         let row = format!(".field[data-field=\"{}\"]", field.name);
         match value {
             Some(v) => {
-                app.wait_for(&format!("{row}[data-provenance=citizen]"), SOON).await;
+                app.wait_for(&format!("{row}[data-provenance=citizen]"), SOON)
+                    .await;
                 let js = format!("document.querySelector('[name=\"{}\"]').value", field.name);
                 let got = app.wait_js(&js, SOON).await;
-                assert_eq!(got.as_str(), Some(*v), "field {} holds the citizen's value", field.name);
+                assert_eq!(
+                    got.as_str(),
+                    Some(*v),
+                    "field {} holds the citizen's value",
+                    field.name
+                );
                 let mark = app.text_of(&format!("{row} .mark"), SOON).await;
                 assert_eq!(mark, "provided by the citizen");
             }
             None => {
-                app.wait_for(&format!("{row}[data-outcome=declined]"), SOON).await;
+                app.wait_for(&format!("{row}[data-outcome=declined]"), SOON)
+                    .await;
                 let mark = app.text_of(&format!("{row} .mark"), SOON).await;
-                assert!(mark.contains("to enter manually"), "declined mark: {mark:?}");
+                assert!(
+                    mark.contains("to enter manually"),
+                    "declined mark: {mark:?}"
+                );
             }
         }
     }
@@ -124,7 +150,10 @@ async fn assert_filled(app: &AppSession, form: &FormDef, answers: &[(String, Opt
 async fn wait_purged(relay: &TestRelay, id: &str) {
     let deadline = std::time::Instant::now() + SOON;
     while relay.holds_content(id) {
-        assert!(std::time::Instant::now() < deadline, "the relay still holds submission {id}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the relay still holds submission {id}"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
@@ -141,17 +170,26 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
     app.screenshot("home").await;
     open_form(&app, &form).await;
     let request = request_qr(&app).await;
-    app.wait_for("#subscription[data-state=subscribed]", SOON).await;
+    app.wait_for("#subscription[data-state=subscribed]", SOON)
+        .await;
     app.screenshot("request-qr").await;
 
     let answers = answers(&form);
     let response = relay.answer(&request, &as_refs(&answers));
     let started = std::time::Instant::now();
     let created = relay.post_answer(&response).await;
-    assert_eq!(created.delivered_to, 1, "pushed to exactly the window holding the request");
+    assert_eq!(
+        created.delivered_to, 1,
+        "pushed to exactly the window holding the request"
+    );
     assert_filled(&app, &form, &answers).await;
-    assert!(started.elapsed() < Duration::from_secs(5), "filled in {:?}", started.elapsed());
-    app.wait_for("#subscription[data-state=unsubscribed]", SOON).await;
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "filled in {:?}",
+        started.elapsed()
+    );
+    app.wait_for("#subscription[data-state=unsubscribed]", SOON)
+        .await;
     wait_purged(&relay, &created.id).await;
     app.screenshot("form-filled").await;
     let js = "document.querySelector('.field[data-outcome=declined]').scrollIntoView({block: 'center'}); return true;";
@@ -169,17 +207,30 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
         ("housing", "rent"),
     ];
     for (name, value) in typed {
-        let js = format!("document.querySelector('[name=\"{name}\"]').value = {value:?}; return true;");
+        let js =
+            format!("document.querySelector('[name=\"{name}\"]').value = {value:?}; return true;");
         app.client.execute(&js, vec![]).await.expect("type a field");
     }
     app.click("#complete").await;
     let done = app.wait_for("#done:not([hidden]) #outbox-file", SOON).await;
     let outbox = done.text().await.expect("text");
     assert!(outbox.contains("outbox"), "{outbox}");
-    let receipt = app.wait_for("#receipt-qr", SOON).await.attr("data-qr").await.expect("attr").unwrap_or_default();
-    assert!(receipt.starts_with("FDD"), "deletion receipt QR: {receipt:?}");
+    let receipt = app
+        .wait_for("#receipt-qr", SOON)
+        .await
+        .attr("data-qr")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    assert!(
+        receipt.starts_with("FDD"),
+        "deletion receipt QR: {receipt:?}"
+    );
     app.screenshot("completed").await;
-    let js = format!("document.querySelector('[name=\"{}\"]').value === ''", form.field_for_key(&answers[0].0).unwrap().name);
+    let js = format!(
+        "document.querySelector('[name=\"{}\"]').value === ''",
+        form.field_for_key(&answers[0].0).unwrap().name
+    );
     app.wait_js(&js, SOON).await;
     app.close().await;
 }
@@ -191,7 +242,11 @@ async fn answer_shown_to_the_webcam_goes_through_the_relay_into_the_window() {
     let cam_dir = tempfile::tempdir().expect("tempdir");
     let frame = cam_dir.path().join("camera.png");
     // Until the citizen holds up the phone, the camera sees something else.
-    std::fs::write(&frame, render_png_scaled("NOT A FORMDESK CODE", EcLevel::M, 6).unwrap()).unwrap();
+    std::fs::write(
+        &frame,
+        render_png_scaled("NOT A FORMDESK CODE", EcLevel::M, 6).unwrap(),
+    )
+    .unwrap();
     let cam = format!("file:{}", frame.display());
     let app = start_app(&relay, &[("FORMDESK_CAMERA", cam.as_str())]).await;
     app.wait_for("#camera-status[data-state=ok]", SOON).await;
@@ -205,7 +260,8 @@ async fn answer_shown_to_the_webcam_goes_through_the_relay_into_the_window() {
     std::fs::rename(&tmp, &frame).unwrap();
 
     assert_filled(&app, &form, &answers).await;
-    app.wait_for("#subscription[data-state=unsubscribed]", SOON).await;
+    app.wait_for("#subscription[data-state=unsubscribed]", SOON)
+        .await;
     app.screenshot("webcam-filled").await;
     app.close().await;
 }
@@ -219,15 +275,20 @@ async fn window_reconnects_after_a_relay_restart_and_still_gets_its_answer() {
     let request = request_qr(&app).await;
 
     relay.stop().await;
-    app.wait_for("#relay-status[data-state=offline]", SOON).await;
+    app.wait_for("#relay-status[data-state=offline]", SOON)
+        .await;
     app.screenshot("relay-offline").await;
     relay.restart().await;
     // Posted before the window is back: it waits in the relay until the window resubscribes.
     let answers = answers(&form);
-    let created = relay.post_answer(&relay.answer(&request, &as_refs(&answers))).await;
-    app.wait_for("#relay-status[data-state=online]", Duration::from_secs(20)).await;
+    let created = relay
+        .post_answer(&relay.answer(&request, &as_refs(&answers)))
+        .await;
+    app.wait_for("#relay-status[data-state=online]", Duration::from_secs(20))
+        .await;
     assert_filled(&app, &form, &answers).await;
-    app.wait_for("#subscription[data-state=unsubscribed]", SOON).await;
+    app.wait_for("#subscription[data-state=unsubscribed]", SOON)
+        .await;
     wait_purged(&relay, &created.id).await;
     app.close().await;
 }

@@ -34,15 +34,31 @@ fn forms_dir() -> PathBuf {
 impl TestRelay {
     pub async fn start() -> TestRelay {
         let data = tempfile::tempdir().expect("tempdir");
-        let relay = Relay::open(Config::for_desktop(data.path()).with_forms(forms_dir())).expect("open relay");
-        let (desk_token, _) = formdesk_relay::create_token(relay.store(), Role::Desk, Some(DESK), "e2e desk").expect("desk token");
-        let (device_token, _) = formdesk_relay::create_token(relay.store(), Role::Device, Some(DESK), "e2e phone").expect("device token");
-        let office = OfficePublicKey::from_base64url(&relay.node().office.info().public_key).expect("office key");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let relay = Relay::open(Config::for_desktop(data.path()).with_forms(forms_dir()))
+            .expect("open relay");
+        let (desk_token, _) =
+            formdesk_relay::create_token(relay.store(), Role::Desk, Some(DESK), "e2e desk")
+                .expect("desk token");
+        let (device_token, _) =
+            formdesk_relay::create_token(relay.store(), Role::Device, Some(DESK), "e2e phone")
+                .expect("device token");
+        let office = OfficePublicKey::from_base64url(&relay.node().office.info().public_key)
+            .expect("office key");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let store = Some(relay.store().clone());
         let running = Some(serve(relay, listener));
-        TestRelay { addr, data, desk_token, device_token, office, store, running }
+        TestRelay {
+            addr,
+            data,
+            desk_token,
+            device_token,
+            office,
+            store,
+            running,
+        }
     }
 
     pub fn url(&self) -> String {
@@ -76,7 +92,9 @@ impl TestRelay {
             }
         };
         self.store = Some(relay.store().clone());
-        let listener = tokio::net::TcpListener::bind(self.addr).await.expect("rebind the same port");
+        let listener = tokio::net::TcpListener::bind(self.addr)
+            .await
+            .expect("rebind the same port");
         self.running = Some(serve(relay, listener));
     }
 
@@ -95,18 +113,34 @@ impl TestRelay {
             .send()
             .await
             .expect("post submission");
-        assert_eq!(resp.status().as_u16(), 201, "submission refused: {}", resp.text().await.unwrap_or_default());
+        assert_eq!(
+            resp.status().as_u16(),
+            201,
+            "submission refused: {}",
+            resp.text().await.unwrap_or_default()
+        );
         resp.json().await.expect("SubmissionCreated")
     }
 
     /// The citizen's wallet, in code: verify the request QR against the office key and seal
     /// `answers` (vocabulary key → value; `None` = declined).
     pub fn answer(&self, request_qr: &str, answers: &[(&str, Option<&str>)]) -> String {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
-        let verified = qr::verify_request(request_qr, std::slice::from_ref(&self.office), now).expect("request verifies");
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs();
+        let verified = qr::verify_request(request_qr, std::slice::from_ref(&self.office), now)
+            .expect("request verifies");
         let answers: Vec<(String, FieldOutcome)> = answers
             .iter()
-            .map(|(k, v)| (k.to_string(), v.map_or(FieldOutcome::Declined, |v| FieldOutcome::Shared(v.to_string()))))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    v.map_or(FieldOutcome::Declined, |v| {
+                        FieldOutcome::Shared(v.to_string())
+                    }),
+                )
+            })
             .collect();
         qr::seal_response(&verified, &answers, &mut rand_core::OsRng).expect("seal response")
     }

@@ -37,7 +37,10 @@ pub fn workspace_bin(package: &str, bin: &str) -> PathBuf {
             .env("CARGO_TARGET_DIR", target_dir())
             .status()
             .expect("run cargo build");
-        assert!(status.success(), "cargo build -p {package} --bin {bin} failed");
+        assert!(
+            status.success(),
+            "cargo build -p {package} --bin {bin} failed"
+        );
         built.push(bin.to_string());
     }
     target_dir().join("debug").join(bin)
@@ -54,7 +57,9 @@ impl ProcessGuard {
     pub fn spawn(name: &'static str, mut cmd: Command) -> ProcessGuard {
         use std::os::unix::process::CommandExt;
         cmd.process_group(0);
-        let child = cmd.spawn().unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
         ProcessGuard { child, name }
     }
 
@@ -93,22 +98,44 @@ pub struct Xvfb {
 impl Xvfb {
     pub fn start() -> Xvfb {
         let mut cmd = Command::new("Xvfb");
-        cmd.args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null());
+        cmd.args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
         let mut proc = ProcessGuard::spawn("Xvfb", cmd);
         let stdout = proc.child_mut().stdout.take().expect("Xvfb stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read Xvfb display");
-        let n: u32 = line.trim().parse().expect("Xvfb printed its display number");
-        Xvfb { display: format!(":{n}"), _proc: proc }
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read Xvfb display");
+        let n: u32 = line
+            .trim()
+            .parse()
+            .expect("Xvfb printed its display number");
+        Xvfb {
+            display: format!(":{n}"),
+            _proc: proc,
+        }
     }
 
     /// Saves a PNG of the whole screen (what a person would see) with ImageMagick's `import`.
     pub fn screenshot(&self, path: &Path) {
         let _ = std::fs::create_dir_all(path.parent().expect("parent"));
         let ok = Command::new("import")
-            .args(["-display", &self.display, "-window", "root", &path.to_string_lossy()])
+            .args([
+                "-display",
+                &self.display,
+                "-window",
+                "root",
+                &path.to_string_lossy(),
+            ])
             .status()
             .map(|s| s.success())
             .unwrap_or(false);
@@ -120,7 +147,10 @@ impl Xvfb {
 
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("bind").port()
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind")
+        .port()
 }
 
 fn wait_for_port(port: u16, within: Duration) {
@@ -149,23 +179,37 @@ impl AppSession {
         Self::start_in(app, data_dir, env).await
     }
 
-    async fn start_in(app: PathBuf, data_dir: tempfile::TempDir, env: &[(&str, &str)]) -> AppSession {
+    async fn start_in(
+        app: PathBuf,
+        data_dir: tempfile::TempDir,
+        env: &[(&str, &str)],
+    ) -> AppSession {
         let xvfb = Xvfb::start();
         let (port, native_port) = (free_port(), free_port());
         let mut cmd = Command::new(tauri_driver());
-        cmd.args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
-            .env("DISPLAY", &xvfb.display)
-            .env("FORMDESK_DATA_DIR", data_dir.path())
-            .env_remove("WAYLAND_DISPLAY")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        cmd.args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .env("DISPLAY", &xvfb.display)
+        .env("FORMDESK_DATA_DIR", data_dir.path())
+        .env_remove("WAYLAND_DISPLAY")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
         for (k, v) in env {
             cmd.env(k, v);
         }
         let driver = ProcessGuard::spawn("tauri-driver", cmd);
         wait_for_port(port, Duration::from_secs(20));
         let client = connect(port, &app).await;
-        AppSession { client, _data_dir: data_dir, xvfb, _driver: driver }
+        AppSession {
+            client,
+            _data_dir: data_dir,
+            xvfb,
+            _driver: driver,
+        }
     }
 
     /// Waits until `css` matches an element and returns its text.
@@ -184,7 +228,11 @@ impl AppSession {
     }
 
     pub async fn click(&self, css: &str) {
-        self.wait_for(css, Duration::from_secs(10)).await.click().await.expect("click");
+        self.wait_for(css, Duration::from_secs(10))
+            .await
+            .click()
+            .await
+            .expect("click");
     }
 
     /// Polls a JavaScript expression until it returns a truthy value; returns that value.
@@ -192,13 +240,20 @@ impl AppSession {
         let deadline = Instant::now() + within;
         let script = format!("return ({expr});");
         loop {
-            let v = self.client.execute(&script, vec![]).await.expect("execute script");
+            let v = self
+                .client
+                .execute(&script, vec![])
+                .await
+                .expect("execute script");
             let truthy = !matches!(&v, serde_json::Value::Null | serde_json::Value::Bool(false))
                 && v != serde_json::Value::String(String::new());
             if truthy {
                 return v;
             }
-            assert!(Instant::now() < deadline, "{expr} stayed falsy for {within:?}");
+            assert!(
+                Instant::now() < deadline,
+                "{expr} stayed falsy for {within:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
@@ -207,7 +262,9 @@ impl AppSession {
     /// a screenshot right after a DOM change can show the previous paint).
     pub async fn screenshot(&self, name: &str) -> PathBuf {
         tokio::time::sleep(Duration::from_millis(400)).await;
-        let path = target_dir().join("e2e-screenshots").join(format!("{name}.png"));
+        let path = target_dir()
+            .join("e2e-screenshots")
+            .join(format!("{name}.png"));
         self.xvfb.screenshot(&path);
         path
     }

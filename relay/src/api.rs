@@ -104,7 +104,26 @@ pub fn routes(node: Arc<Node>) -> BoxedFilter<(Response,)> {
                 Ok::<_, Rejection>(json(&ReceiptCreated { receipt: r }).into_response())
             },
         );
+    // POST /api/tokens with JSON body {"role","desk"?,"label"?}
+    let token_new = warp::path!("api" / "tokens")
+        .and(post)
+        .and(authed(&node))
+        .and(body(&node))
+        .and_then(|node: Arc<Node>, who: Principal, body: Bytes| async move {
+            create_token(&node, &who, &body).map_err(|e| reject(&node, e))
+        });
+    // DELETE /api/tokens/<id>
+    let token_del = warp::path!("api" / "tokens" / String)
+        .and(warp::delete())
+        .and(authed(&node))
+        .and_then(|id: String, node: Arc<Node>, who: Principal| async move {
+            revoke(&node, &who, &id).map_err(|e| reject(&node, e))
+        });
     health
+        .or(token_new)
+        .unify()
+        .or(token_del)
+        .unify()
         .or(metrics)
         .unify()
         .or(office)
@@ -193,6 +212,48 @@ fn create_request(node: &Node, who: &Principal, body: &[u8]) -> Result<Response>
     };
     let created = requests::create(node, new)?;
     Ok(with_status(json(&created), StatusCode::CREATED).into_response())
+}
+
+/// Desk tokens create `device` tokens for their own desk (pairing a clerk phone); admins
+/// create any token. The secret is in this answer only.
+fn create_token(node: &Node, who: &Principal, body: &[u8]) -> Result<Response> {
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct TokenCreate {
+        role: Role,
+        desk: Option<String>,
+        #[serde(default)]
+        label: String,
+    }
+    let req: TokenCreate = parse(body)?;
+    let desk = match who.role {
+        Role::Admin => req.desk,
+        Role::Desk if req.role == Role::Device => who.desk.clone(),
+        _ => {
+            return Err(Error::Forbidden(
+                "desk tokens create device tokens only; admins any".into(),
+            ))
+        }
+    };
+    let (secret, info) = auth::create_token(&node.store, req.role, desk.as_deref(), &req.label)?;
+    let out = serde_json::json!({"id": info.id, "secret": secret, "role": info.role, "desk": info.desk, "label": info.label});
+    Ok(with_status(json(&out), StatusCode::CREATED).into_response())
+}
+
+/// Admins revoke any token; desk tokens revoke the device tokens of their desk.
+fn revoke(node: &Node, who: &Principal, id: &str) -> Result<Response> {
+    let target = auth::list_tokens(&node.store)?
+        .into_iter()
+        .find(|t| t.id == id);
+    let allowed = match (&target, who.role) {
+        (Some(_), Role::Admin) => true,
+        (Some(t), Role::Desk) => t.role == Role::Device && t.desk == who.desk,
+        _ => false,
+    };
+    if !allowed || !auth::revoke_token(&node.store, id)? {
+        return Err(Error::NotFound("no such token".into()));
+    }
+    Ok(with_status(json(&serde_json::json!({"revoked": id})), StatusCode::OK).into_response())
 }
 
 /// The desk a request acts for: the token's own, or (integration/admin) the one named.

@@ -23,7 +23,11 @@ pub enum ScanEvent {
     /// The source is open and streaming.
     Started { source: String },
     /// A code was read (once per payload while it stays in view; see `dedupe_window`).
-    Decoded { text: String, bytes: Vec<u8>, corners: [Point; 4] },
+    Decoded {
+        text: String,
+        bytes: Vec<u8>,
+        corners: [Point; 4],
+    },
     /// A preview of the frame just decoded (only with `WorkerConfig::preview`; dropped
     /// rather than queued when the receiver lags).
     Frame { seq: u64, gray: Arc<GrayImage> },
@@ -52,7 +56,10 @@ impl Default for WorkerConfig {
             dedupe_window: Duration::from_secs(3),
             preview: false,
             channel_capacity: 32,
-            decode: Options { budget: Duration::from_millis(60), ..Options::default() },
+            decode: Options {
+                budget: Duration::from_millis(60),
+                ..Options::default()
+            },
         }
     }
 }
@@ -112,7 +119,13 @@ impl Worker {
             .name("formdesk-decode".into())
             .spawn(move || decode_loop(&config, &s2, &tx))
             .expect("spawn decode thread");
-        (Worker { shared, threads: vec![capture, decoder] }, rx)
+        (
+            Worker {
+                shared,
+                threads: vec![capture, decoder],
+            },
+            rx,
+        )
     }
 
     /// Frame counters so far.
@@ -164,7 +177,13 @@ fn send_important(shared: &Shared, tx: &SyncSender<ScanEvent>, mut ev: ScanEvent
 fn capture_loop(open: Opener, shared: &Shared, tx: &SyncSender<ScanEvent>) {
     let finish = |err: Option<Error>| {
         if let Some(e) = err {
-            send_important(shared, tx, ScanEvent::Error { message: e.to_string() });
+            send_important(
+                shared,
+                tx,
+                ScanEvent::Error {
+                    message: e.to_string(),
+                },
+            );
         }
         shared.slot.lock().unwrap_or_else(|p| p.into_inner()).ended = true;
         shared.ready.notify_all();
@@ -173,7 +192,13 @@ fn capture_loop(open: Opener, shared: &Shared, tx: &SyncSender<ScanEvent>) {
         Ok(s) => s,
         Err(e) => return finish(Some(e)),
     };
-    send_important(shared, tx, ScanEvent::Started { source: source.describe() });
+    send_important(
+        shared,
+        tx,
+        ScanEvent::Started {
+            source: source.describe(),
+        },
+    );
     while !shared.stop.load(Ordering::SeqCst) {
         match source.next_frame() {
             Ok(frame) => {
@@ -207,7 +232,11 @@ fn decode_loop(config: &WorkerConfig, shared: &Shared, tx: &SyncSender<ScanEvent
                 if slot.ended {
                     break None;
                 }
-                slot = shared.ready.wait_timeout(slot, Duration::from_millis(100)).unwrap_or_else(|p| p.into_inner()).0;
+                slot = shared
+                    .ready
+                    .wait_timeout(slot, Duration::from_millis(100))
+                    .unwrap_or_else(|p| p.into_inner())
+                    .0;
             }
         };
         let Some(frame) = frame else { break };
@@ -217,11 +246,22 @@ fn decode_loop(config: &WorkerConfig, shared: &Shared, tx: &SyncSender<ScanEvent
         last_seen.retain(|_, t| now.duration_since(*t) < config.dedupe_window);
         for c in codes {
             if last_seen.insert(c.bytes.clone(), now).is_none() {
-                send_important(shared, tx, ScanEvent::Decoded { text: c.text, bytes: c.bytes, corners: c.corners });
+                send_important(
+                    shared,
+                    tx,
+                    ScanEvent::Decoded {
+                        text: c.text,
+                        bytes: c.bytes,
+                        corners: c.corners,
+                    },
+                );
             }
         }
         if config.preview {
-            let _ = tx.try_send(ScanEvent::Frame { seq: frame.seq, gray: Arc::new(frame.gray) });
+            let _ = tx.try_send(ScanEvent::Frame {
+                seq: frame.seq,
+                gray: Arc::new(frame.gray),
+            });
         }
     }
     // Best effort: the receiver may be gone or not reading after a stop.

@@ -86,7 +86,10 @@ fn samples() -> PathBuf {
 
 /// A generous budget: the tests check what the ladder can read, not the machine's speed.
 fn opts() -> Options {
-    Options { budget: Duration::from_secs(20), ..Options::default() }
+    Options {
+        budget: Duration::from_secs(20),
+        ..Options::default()
+    }
 }
 
 #[test]
@@ -95,14 +98,22 @@ fn reads_the_fixed_subset_of_real_photos() {
     let mut missed = Vec::new();
     for name in MUST_READ {
         let path = dir.join(name);
-        let expected = std::fs::read(path.with_extension("txt")).expect("expected text beside the sample");
+        let expected =
+            std::fs::read(path.with_extension("txt")).expect("expected text beside the sample");
         let gray = gray_from_file(&path).expect("sample image readable");
         let codes = decode_with(&gray, &opts());
-        if !codes.iter().any(|c| c.text.as_bytes() == expected.as_slice()) {
+        if !codes
+            .iter()
+            .any(|c| c.text.as_bytes() == expected.as_slice())
+        {
             missed.push(*name);
         }
     }
-    assert!(missed.is_empty(), "regressed on {} samples: {missed:?}", missed.len());
+    assert!(
+        missed.is_empty(),
+        "regressed on {} samples: {missed:?}",
+        missed.len()
+    );
 }
 
 #[test]
@@ -130,7 +141,12 @@ fn decode_file_reads_webp_png_and_jpeg() {
     for name in ["qrcode-1/1.webp", "qrcode-2/1.png", "qrcode-2/#199b.jpg"] {
         let codes = formdesk_scanner::decode_file(dir.join(name)).expect("readable");
         let expected = std::fs::read(dir.join(name).with_extension("txt")).unwrap();
-        assert!(codes.iter().any(|c| c.text.as_bytes() == expected.as_slice()), "{name}: {codes:?}");
+        assert!(
+            codes
+                .iter()
+                .any(|c| c.text.as_bytes() == expected.as_slice()),
+            "{name}: {codes:?}"
+        );
     }
 }
 

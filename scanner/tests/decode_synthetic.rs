@@ -7,7 +7,10 @@ use formdesk_scanner::{decode_with, Options};
 use image::{GrayImage, Luma};
 
 fn opts() -> Options {
-    Options { budget: Duration::from_secs(20), ..Options::default() }
+    Options {
+        budget: Duration::from_secs(20),
+        ..Options::default()
+    }
 }
 
 /// Renders `data` as a code with `px` pixels per module at (x0, y0) on a gray canvas.
@@ -19,7 +22,10 @@ fn draw(canvas: &mut GrayImage, data: &[u8], px: u32, x0: u32, y0: u32, invert: 
     for y in 0..(n + 8) * px {
         for x in 0..(n + 8) * px {
             let (mx, my) = ((x / px) as i64 - 4, (y / px) as i64 - 4);
-            let on = mx >= 0 && my >= 0 && mx < n as i64 && my < n as i64
+            let on = mx >= 0
+                && my >= 0
+                && mx < n as i64
+                && my < n as i64
                 && colors[(my as u32 * n + mx as u32) as usize] == qrcode::Color::Dark;
             canvas.put_pixel(x0 + x, y0 + y, Luma([if on { dark } else { light }]));
         }
@@ -39,8 +45,12 @@ fn reads_a_rendered_code_with_its_corners() {
     let c = codes[0].corners;
     let (x0, y0) = (60.0 + 20.0, 40.0 + 20.0);
     let inner = (side - 40) as f32;
-    let near = |p: formdesk_scanner::Point, x: f32, y: f32| (p.x - x).abs() < 3.0 && (p.y - y).abs() < 3.0;
-    assert!(near(c[0], x0, y0) && near(c[2], x0 + inner, y0 + inner), "{c:?}");
+    let near =
+        |p: formdesk_scanner::Point, x: f32, y: f32| (p.x - x).abs() < 3.0 && (p.y - y).abs() < 3.0;
+    assert!(
+        near(c[0], x0, y0) && near(c[2], x0 + inner, y0 + inner),
+        "{c:?}"
+    );
 }
 
 #[test]
@@ -61,13 +71,19 @@ fn reads_rotated_inverted_and_multiple_codes() {
     draw(&mut img, b"first code", 4, 20, 20, false);
     draw(&mut img, b"second code", 4, 400, 60, false);
     let rotated = image::imageops::rotate90(&img);
-    let mut texts: Vec<String> = decode_with(&rotated, &opts()).into_iter().map(|d| d.text).collect();
+    let mut texts: Vec<String> = decode_with(&rotated, &opts())
+        .into_iter()
+        .map(|d| d.text)
+        .collect();
     texts.sort();
     assert_eq!(texts, ["first code", "second code"]);
 
     let mut inv = GrayImage::from_pixel(300, 300, Luma([20]));
     draw(&mut inv, b"inverted", 5, 30, 30, true);
-    let texts: Vec<String> = decode_with(&inv, &opts()).into_iter().map(|d| d.text).collect();
+    let texts: Vec<String> = decode_with(&inv, &opts())
+        .into_iter()
+        .map(|d| d.text)
+        .collect();
     assert_eq!(texts, ["inverted"]);
 }
 

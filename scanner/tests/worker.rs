@@ -47,12 +47,19 @@ fn decodes_the_newest_frame_and_drops_stale_ones() {
     let path = dir.path().join("burst.y4m");
     common::write_y4m(&path, &frames, 30);
     let open = Box::new(move || {
-        VideoSource::open_with(&path, Some(100_000.0), false).map(|s| Box::new(s) as Box<dyn FrameSource>)
+        VideoSource::open_with(&path, Some(100_000.0), false)
+            .map(|s| Box::new(s) as Box<dyn FrameSource>)
     });
     let (worker, rx) = Worker::start_with(open, WorkerConfig::default());
     let events = drain(&rx, Duration::from_secs(60));
-    assert!(matches!(events.first(), Some(ScanEvent::Started { .. })), "{events:?}");
-    assert!(matches!(events.last(), Some(ScanEvent::Stopped)), "{events:?}");
+    assert!(
+        matches!(events.first(), Some(ScanEvent::Started { .. })),
+        "{events:?}"
+    );
+    assert!(
+        matches!(events.last(), Some(ScanEvent::Stopped)),
+        "{events:?}"
+    );
     assert_eq!(texts(&events), ["the newest frame"]);
     let stats = worker.stats();
     let (captured, decoded, dropped) = (
@@ -61,8 +68,15 @@ fn decodes_the_newest_frame_and_drops_stale_ones() {
         stats.dropped.load(Ordering::SeqCst),
     );
     assert_eq!(captured, 40);
-    assert!(dropped > 0 && decoded < captured, "captured {captured} decoded {decoded} dropped {dropped}");
-    assert_eq!(decoded + dropped, captured, "every frame is either decoded or dropped, none queued");
+    assert!(
+        dropped > 0 && decoded < captured,
+        "captured {captured} decoded {decoded} dropped {dropped}"
+    );
+    assert_eq!(
+        decoded + dropped,
+        captured,
+        "every frame is either decoded or dropped, none queued"
+    );
     worker.stop();
 }
 
@@ -71,10 +85,14 @@ fn repeated_payloads_are_reported_once() {
     let dir = tempfile::tempdir().unwrap();
     for i in 0..6 {
         let text = if i < 5 { "same code" } else { "other code" };
-        common::frame(Some(text), 400, 300).save(dir.path().join(format!("{i}.png"))).unwrap();
+        common::frame(Some(text), 400, 300)
+            .save(dir.path().join(format!("{i}.png")))
+            .unwrap();
     }
     let d = dir.path().to_owned();
-    let open = Box::new(move || FolderSource::open(&d, Some(50.0)).map(|s| Box::new(s) as Box<dyn FrameSource>));
+    let open = Box::new(move || {
+        FolderSource::open(&d, Some(50.0)).map(|s| Box::new(s) as Box<dyn FrameSource>)
+    });
     let (worker, rx) = Worker::start_with(open, WorkerConfig::default());
     let events = drain(&rx, Duration::from_secs(30));
     assert_eq!(texts(&events), ["same code", "other code"]);
@@ -88,7 +106,10 @@ fn a_missing_source_becomes_an_error_event_then_stopped() {
     let events = drain(&rx, Duration::from_secs(10));
     match &events[..] {
         [ScanEvent::Error { message }, ScanEvent::Stopped] => {
-            assert!(message.contains("/nonexistent/formdesk-frames"), "{message}")
+            assert!(
+                message.contains("/nonexistent/formdesk-frames"),
+                "{message}"
+            )
         }
         other => panic!("unexpected events {other:?}"),
     }
@@ -112,7 +133,13 @@ fn stop_ends_a_live_looping_source_promptly() {
     let path = dir.path().join("still.png");
     common::frame(Some("still"), 320, 240).save(&path).unwrap();
     let spec = SourceSpec::File(path);
-    let (worker, rx) = Worker::start(spec, WorkerConfig { preview: true, ..WorkerConfig::default() });
+    let (worker, rx) = Worker::start(
+        spec,
+        WorkerConfig {
+            preview: true,
+            ..WorkerConfig::default()
+        },
+    );
     // Wait for the code (the looping still image never ends by itself).
     let deadline = Instant::now() + Duration::from_secs(20);
     let mut seen = false;
@@ -130,7 +157,14 @@ fn stop_ends_a_live_looping_source_promptly() {
     assert!(seen && previews >= 2);
     let start = Instant::now();
     worker.stop();
-    assert!(start.elapsed() < Duration::from_secs(2), "stop took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "stop took {:?}",
+        start.elapsed()
+    );
     let rest: Vec<ScanEvent> = rx.try_iter().collect();
-    assert!(rest.iter().all(|e| !matches!(e, ScanEvent::Decoded { .. })), "deduped: still reported once");
+    assert!(
+        rest.iter().all(|e| !matches!(e, ScanEvent::Decoded { .. })),
+        "deduped: still reported once"
+    );
 }

@@ -18,7 +18,7 @@ use crate::outbox::{self, CompletedForm};
 use crate::relay_link::{Endpoint, LinkEvents, LinkStatus, RelayLink};
 use crate::rest::Rest;
 use crate::settings::{AppPaths, RelayMode, Settings};
-use crate::windows::{FormWindows, Followup, RequestView, SubscriptionState, WindowSink};
+use crate::windows::{Followup, FormWindows, RequestView, SubscriptionState, WindowSink};
 
 /// Where desk-wide news goes (the app: Tauri events).
 pub trait UiSink: WindowSink {
@@ -93,14 +93,27 @@ impl Desk {
                 let e = EmbeddedRelay::start(&self.paths.data, &self.paths.forms).await?;
                 (e.endpoint.clone(), Some(e))
             }
-            RelayMode::Lan { url, token, .. } => (Endpoint { base: url.trim_end_matches('/').to_string(), token: token.clone() }, None),
+            RelayMode::Lan { url, token, .. } => (
+                Endpoint {
+                    base: url.trim_end_matches('/').to_string(),
+                    token: token.clone(),
+                },
+                None,
+            ),
         };
-        let router = Arc::new(Router { desk: Arc::downgrade(self), link: OnceLock::new() });
+        let router = Arc::new(Router {
+            desk: Arc::downgrade(self),
+            link: OnceLock::new(),
+        });
         let link = RelayLink::start(endpoint.clone(), router.clone());
         let _ = router.link.set(link.clone());
         *lock(&self.link) = Some(link.clone());
         lock(&self.forms).clear();
-        *conn = Some(Connection { link, rest: Rest::new(endpoint), embedded });
+        *conn = Some(Connection {
+            link,
+            rest: Rest::new(endpoint),
+            embedded,
+        });
         Ok(())
     }
 
@@ -125,15 +138,24 @@ impl Desk {
     }
 
     pub fn status(&self) -> LinkStatus {
-        lock(&self.link).as_ref().map_or(LinkStatus::Connecting { attempt: 0 }, RelayLink::status)
+        lock(&self.link)
+            .as_ref()
+            .map_or(LinkStatus::Connecting { attempt: 0 }, RelayLink::status)
     }
 
     fn link(&self) -> Result<RelayLink> {
-        lock(&self.link).clone().ok_or_else(|| AppError::relay_unreachable("not connected yet"))
+        lock(&self.link)
+            .clone()
+            .ok_or_else(|| AppError::relay_unreachable("not connected yet"))
     }
 
     pub async fn rest(&self) -> Result<Rest> {
-        self.conn.lock().await.as_ref().map(|c| c.rest.clone()).ok_or_else(|| AppError::relay_unreachable("not connected yet"))
+        self.conn
+            .lock()
+            .await
+            .as_ref()
+            .map(|c| c.rest.clone())
+            .ok_or_else(|| AppError::relay_unreachable("not connected yet"))
     }
 
     /// The relay's forms (cached until the connection changes).
@@ -148,13 +170,22 @@ impl Desk {
     }
 
     pub async fn form(&self, id: &str) -> Result<FormDef> {
-        self.forms().await?.into_iter().find(|f| f.id == id).ok_or_else(|| AppError::not_found(format!("The form {id}")))
+        self.forms()
+            .await?
+            .into_iter()
+            .find(|f| f.id == id)
+            .ok_or_else(|| AppError::not_found(format!("The form {id}")))
     }
 
     /// A window shows `form_id` (called when the window asks for its definition).
     pub async fn attach_window(&self, label: &str, form_id: &str) -> Result<FormDef> {
         let form = self.form(form_id).await?;
-        if self.windows.form(label).map(|f| f.id != form.id).unwrap_or(true) {
+        if self
+            .windows
+            .form(label)
+            .map(|f| f.id != form.id)
+            .unwrap_or(true)
+        {
             self.windows.open(label, form.clone());
         }
         Ok(form)
@@ -167,7 +198,9 @@ impl Desk {
         let link = self.link()?;
         let (key, public) = FormWindows::new_key();
         let desk_label = Some(self.settings().desk_label);
-        let created = link.create_request(&form.id, form.template(), public, desk_label).await?;
+        let created = link
+            .create_request(&form.id, form.template(), public, desk_label)
+            .await?;
         let (view, old) = self.windows.install_request(label, key, &created)?;
         if let Some(old) = old.filter(|g| *g != created.group) {
             link.unsubscribe(&old);
@@ -185,7 +218,11 @@ impl Desk {
     }
 
     /// Schema errors of `values` for form `form_id` (empty when valid).
-    pub async fn validate(&self, form_id: &str, values: &Map<String, Value>) -> Result<Vec<FieldError>> {
+    pub async fn validate(
+        &self,
+        form_id: &str,
+        values: &Map<String, Value>,
+    ) -> Result<Vec<FieldError>> {
         let form = self.form(form_id).await?;
         Ok(match form.validate(&Value::Object(values.clone())) {
             Ok(()) => Vec::new(),
@@ -195,10 +232,18 @@ impl Desk {
 
     /// Exports the completed form to the outbox, asks the relay for a deletion receipt (if
     /// the data came through a request), and forgets the window's request.
-    pub async fn complete(&self, label: &str, values: &Map<String, Value>, provenance: &Map<String, Value>) -> Result<Completed> {
+    pub async fn complete(
+        &self,
+        label: &str,
+        values: &Map<String, Value>,
+        provenance: &Map<String, Value>,
+    ) -> Result<Completed> {
         let form = self.windows.form(label)?;
         if let Err(e) = form.validate(&Value::Object(values.clone())) {
-            return Err(AppError::new(crate::error::ErrorKind::Invalid, format!("Some fields need attention: {e}")));
+            return Err(AppError::new(
+                crate::error::ErrorKind::Invalid,
+                format!("Some fields need attention: {e}"),
+            ));
         }
         let settings = self.settings();
         let request_id = self.windows.request_id(label);
@@ -223,15 +268,23 @@ impl Desk {
             None => None,
         };
         self.windows.clear(label);
-        let receipt_svg = receipt.as_deref().and_then(|r| render_svg(r, EcLevel::M).ok());
-        Ok(Completed { outbox_file: path.display().to_string(), receipt_qr: receipt, receipt_svg })
+        let receipt_svg = receipt
+            .as_deref()
+            .and_then(|r| render_svg(r, EcLevel::M).ok());
+        Ok(Completed {
+            outbox_file: path.display().to_string(),
+            receipt_qr: receipt,
+            receipt_svg,
+        })
     }
 
     /// Mints a device token for a clerk phone and shows it as a QR (relay URL + token).
     pub async fn pair_phone(&self) -> Result<Pairing> {
         let token = {
             let conn = self.conn.lock().await;
-            let conn = conn.as_ref().ok_or_else(|| AppError::relay_unreachable("not connected yet"))?;
+            let conn = conn
+                .as_ref()
+                .ok_or_else(|| AppError::relay_unreachable("not connected yet"))?;
             match &conn.embedded {
                 Some(e) => e.device_token("clerk phone")?,
                 None => conn.rest.new_device_token("clerk phone").await?.token,

@@ -42,8 +42,16 @@ impl EmbeddedRelay {
                 tracing::error!("embedded relay stopped: {e}");
             }
         });
-        let endpoint = Endpoint { base: format!("http://{addr}"), token };
-        Ok(EmbeddedRelay { endpoint, store, stop: Some(stop), task: Some(task) })
+        let endpoint = Endpoint {
+            base: format!("http://{addr}"),
+            token,
+        };
+        Ok(EmbeddedRelay {
+            endpoint,
+            store,
+            stop: Some(stop),
+            task: Some(task),
+        })
     }
 
     /// Stops the relay and waits for it to flush.
@@ -61,7 +69,8 @@ impl EmbeddedRelay {
 async fn open(config: formdesk_relay::Config) -> Result<(formdesk_relay::Relay, String)> {
     tokio::task::spawn_blocking(move || {
         let dir = config.data_dir.clone();
-        let relay = formdesk_relay::Relay::open(config).map_err(|e| AppError::internal(format!("The embedded relay cannot start: {e}")))?;
+        let relay = formdesk_relay::Relay::open(config)
+            .map_err(|e| AppError::internal(format!("The embedded relay cannot start: {e}")))?;
         let token = formdesk_relay::ensure_local_desk_token(relay.store(), &dir, LOCAL_DESK)
             .map_err(|e| AppError::internal(format!("Cannot provision the desk token: {e}")))?;
         Ok((relay, token))
@@ -73,8 +82,13 @@ async fn open(config: formdesk_relay::Config) -> Result<(formdesk_relay::Relay, 
 impl EmbeddedRelay {
     /// A new `device` token bound to this desk (pairing a clerk phone).
     pub fn device_token(&self, label: &str) -> Result<String> {
-        formdesk_relay::create_token(&self.store, formdesk_relay::Role::Device, Some(LOCAL_DESK), label)
-            .map(|(secret, _)| secret)
-            .map_err(|e| AppError::internal(format!("Cannot create a device token: {e}")))
+        formdesk_relay::create_token(
+            &self.store,
+            formdesk_relay::Role::Device,
+            Some(LOCAL_DESK),
+            label,
+        )
+        .map(|(secret, _)| secret)
+        .map_err(|e| AppError::internal(format!("Cannot create a device token: {e}")))
     }
 }

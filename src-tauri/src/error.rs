@@ -42,7 +42,10 @@ pub struct AppError {
 
 impl AppError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> AppError {
-        AppError { kind, message: message.into() }
+        AppError {
+            kind,
+            message: message.into(),
+        }
     }
 
     pub fn relay_unreachable(detail: impl std::fmt::Display) -> AppError {
@@ -63,7 +66,10 @@ impl AppError {
 
 impl From<std::io::Error> for AppError {
     fn from(e: std::io::Error) -> AppError {
-        AppError::new(ErrorKind::Io, format!("A file could not be read or written: {e}"))
+        AppError::new(
+            ErrorKind::Io,
+            format!("A file could not be read or written: {e}"),
+        )
     }
 }
 
@@ -82,8 +88,14 @@ mod tests {
 
     #[test]
     fn serializes_as_kind_and_message() {
-        let e = AppError::new(ErrorKind::TokenRejected, "The relay refused the desk token.");
+        let e = AppError::new(
+            ErrorKind::TokenRejected,
+            "The relay refused the desk token.",
+        );
         let v = serde_json::to_value(&e).unwrap();
-        assert_eq!(v, serde_json::json!({"kind": "token_rejected", "message": "The relay refused the desk token."}));
+        assert_eq!(
+            v,
+            serde_json::json!({"kind": "token_rejected", "message": "The relay refused the desk token."})
+        );
     }
 }

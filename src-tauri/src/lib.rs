@@ -72,13 +72,23 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
 }
 
 /// Resolves folders and settings, creates the desk and starts connecting to the relay.
-fn setup<R: Runtime>(app: &tauri::AppHandle<R>) -> Result<(), Box<dyn std::error::Error>> {
+pub(crate) fn setup<R: Runtime>(
+    app: &tauri::AppHandle<R>,
+) -> Result<(), Box<dyn std::error::Error>> {
     let paths = app_paths(app)?;
     let settings = Settings::load(&paths.config)?.with_env(|k| std::env::var(k).ok());
     let sink = Arc::new(ui_events::TauriSink { app: app.clone() });
     let desk = Desk::new(paths, settings.clone(), sink.clone());
-    let scanner = scanner_bridge::ScannerBridge::start(settings.camera.as_deref(), desk.clone(), sink, tauri::async_runtime::handle().inner().clone());
-    app.manage(AppState { desk: desk.clone(), scanner });
+    let scanner = scanner_bridge::ScannerBridge::start(
+        settings.camera.as_deref(),
+        desk.clone(),
+        sink,
+        tauri::async_runtime::handle().inner().clone(),
+    );
+    app.manage(AppState {
+        desk: desk.clone(),
+        scanner,
+    });
     tauri::async_runtime::spawn(async move {
         if let Err(e) = desk.connect().await {
             tracing::error!("cannot start the relay connection: {}", e.message);
@@ -92,21 +102,37 @@ fn setup<R: Runtime>(app: &tauri::AppHandle<R>) -> Result<(), Box<dyn std::error
 /// or the repository's `relay/forms` in a development build.
 fn app_paths<R: Runtime>(app: &tauri::AppHandle<R>) -> tauri::Result<AppPaths> {
     let (config, data) = match std::env::var_os("FORMDESK_DATA_DIR") {
-        Some(d) => (PathBuf::from(&d).join("config"), PathBuf::from(d).join("data")),
+        Some(d) => (
+            PathBuf::from(&d).join("config"),
+            PathBuf::from(d).join("data"),
+        ),
         None => (app.path().app_config_dir()?, app.path().app_data_dir()?),
     };
-    let bundled = app.path().resource_dir().map(|d| d.join("forms")).ok().filter(|d| d.is_dir());
+    let bundled = app
+        .path()
+        .resource_dir()
+        .map(|d| d.join("forms"))
+        .ok()
+        .filter(|d| d.is_dir());
     let forms = std::env::var_os("FORMDESK_FORMS_DIR")
         .map(PathBuf::from)
         .or(bundled)
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../relay/forms")));
-    Ok(AppPaths { config, data, forms })
+    Ok(AppPaths {
+        config,
+        data,
+        forms,
+    })
 }
 
 /// Runs the clerk terminal (the `formdesk` binary): one instance per desk, window sizes
 /// remembered, the embedded relay stopped cleanly on exit.
 pub fn run_app(builder: tauri::Builder<tauri::Wry>) {
-    let _ = tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into())).try_init();
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .try_init();
     let mut builder = builder.plugin(tauri_plugin_window_state::Builder::default().build());
     // A test or portable instance with its own data dir is another desk: no single-instance.
     if std::env::var_os("FORMDESK_DATA_DIR").is_none() {
@@ -116,7 +142,9 @@ pub fn run_app(builder: tauri::Builder<tauri::Wry>) {
             }
         }));
     }
-    let app = app_builder(builder).build(tauri::generate_context!()).expect("FormDesk could not start its window");
+    let app = app_builder(builder)
+        .build(tauri::generate_context!())
+        .expect("FormDesk could not start its window");
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
             if let Some(state) = handle.try_state::<AppState>() {

@@ -28,8 +28,15 @@ pub struct CompletedForm<'a> {
 /// Writes `form` into `dir` and returns the file's path.
 pub fn write(dir: &Path, form: &CompletedForm<'_>) -> Result<PathBuf> {
     std::fs::create_dir_all(dir)?;
-    let millis = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_millis();
-    let name = format!("{}-{millis}-{:04x}.json", form.form, rand_core::RngCore::next_u32(&mut rand_core::OsRng) & 0xffff);
+    let millis = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_millis();
+    let name = format!(
+        "{}-{millis}-{:04x}.json",
+        form.form,
+        rand_core::RngCore::next_u32(&mut rand_core::OsRng) & 0xffff
+    );
     let path = dir.join(name);
     let tmp = path.with_extension("json.tmp");
     std::fs::write(&tmp, serde_json::to_vec_pretty(form)?)?;
@@ -39,7 +46,10 @@ pub fn write(dir: &Path, form: &CompletedForm<'_>) -> Result<PathBuf> {
 
 /// Unix seconds now.
 pub fn now_secs() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+        .as_secs()
 }
 
 #[cfg(test)]
@@ -53,7 +63,15 @@ mod tests {
         values.insert("given_name".into(), "Ada".into());
         let mut prov = Map::new();
         prov.insert("given_name".into(), "citizen".into());
-        let f = CompletedForm { form: "change-of-address", form_version: 1, completed_at: 1, desk: "Counter 1", request_id: Some("ab"), values: &values, provenance: &prov };
+        let f = CompletedForm {
+            form: "change-of-address",
+            form_version: 1,
+            completed_at: 1,
+            desk: "Counter 1",
+            request_id: Some("ab"),
+            values: &values,
+            provenance: &prov,
+        };
         let path = write(dir.path(), &f).unwrap();
         let back: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
         assert_eq!(back["values"]["given_name"], "Ada");

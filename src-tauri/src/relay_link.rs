@@ -32,7 +32,9 @@ pub struct Endpoint {
 impl Endpoint {
     fn ws_url(&self) -> String {
         let rest = self.base.trim_end_matches('/');
-        let ws = rest.replacen("https://", "wss://", 1).replacen("http://", "ws://", 1);
+        let ws = rest
+            .replacen("https://", "wss://", 1)
+            .replacen("http://", "ws://", 1);
         format!("{ws}/ws")
     }
 }
@@ -41,9 +43,18 @@ impl Endpoint {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum LinkStatus {
-    Connecting { attempt: u32 },
-    Online { conn: String, relay: String },
-    Offline { kind: ErrorKind, message: String, retry_in_ms: u64 },
+    Connecting {
+        attempt: u32,
+    },
+    Online {
+        conn: String,
+        relay: String,
+    },
+    Offline {
+        kind: ErrorKind,
+        message: String,
+        retry_in_ms: u64,
+    },
     Stopped,
 }
 
@@ -114,12 +125,19 @@ impl RelayLink {
     /// Holds `group` (desk-relative) until unsubscribed; re-joined after reconnects.
     pub fn subscribe(&self, group: &str, once: bool) {
         lock(&self.inner.subs).insert(group.to_string(), once);
-        self.send(ClientOp::Subscribe { group: group.into(), once, id: None });
+        self.send(ClientOp::Subscribe {
+            group: group.into(),
+            once,
+            id: None,
+        });
     }
 
     pub fn unsubscribe(&self, group: &str) {
         if lock(&self.inner.subs).remove(group).is_some() {
-            self.send(ClientOp::Unsubscribe { group: group.into(), id: None });
+            self.send(ClientOp::Unsubscribe {
+                group: group.into(),
+                id: None,
+            });
         }
     }
 
@@ -130,18 +148,32 @@ impl RelayLink {
 
     /// Tells the relay the window has submission `id`; the relay deletes its content.
     pub fn ack(&self, id: &str) {
-        self.send(ClientOp::Ack { submission: id.into() });
+        self.send(ClientOp::Ack {
+            submission: id.into(),
+        });
     }
 
     /// Asks the relay to create and sign a request QR.
-    pub async fn create_request(&self, form: &str, keys: Vec<String>, eph_pub: String, desk_label: Option<String>) -> Result<RequestCreated> {
+    pub async fn create_request(
+        &self,
+        form: &str,
+        keys: Vec<String>,
+        eph_pub: String,
+        desk_label: Option<String>,
+    ) -> Result<RequestCreated> {
         if !matches!(self.status(), LinkStatus::Online { .. }) {
             return Err(offline_error(&self.status()));
         }
         let id = format!("r{}", self.inner.next_id.fetch_add(1, Ordering::Relaxed));
         let (tx, rx) = oneshot::channel();
         lock(&self.inner.pending).insert(id.clone(), tx);
-        let op = ClientOp::CreateRequest { form: form.into(), keys, eph_pub, desk_label, id: Some(id.clone()) };
+        let op = ClientOp::CreateRequest {
+            form: form.into(),
+            keys,
+            eph_pub,
+            desk_label,
+            id: Some(id.clone()),
+        };
         if self.inner.ops.try_send(op).is_err() {
             lock(&self.inner.pending).remove(&id);
             return Err(AppError::relay_unreachable("the connection is congested"));
@@ -198,10 +230,22 @@ impl Inner {
                     let _ = tx.send(Ok(rc));
                 }
             }
-            ServerEvent::Error { ref reference, ref code, ref message } if reference.as_ref().is_some_and(|r| lock(&self.pending).contains_key(r)) => {
-                let tx = reference.as_ref().and_then(|r| lock(&self.pending).remove(r));
+            ServerEvent::Error {
+                ref reference,
+                ref code,
+                ref message,
+            } if reference
+                .as_ref()
+                .is_some_and(|r| lock(&self.pending).contains_key(r)) =>
+            {
+                let tx = reference
+                    .as_ref()
+                    .and_then(|r| lock(&self.pending).remove(r));
                 if let Some(tx) = tx {
-                    let _ = tx.send(Err(AppError::new(ErrorKind::Internal, format!("The relay refused: {message} ({code})"))));
+                    let _ = tx.send(Err(AppError::new(
+                        ErrorKind::Internal,
+                        format!("The relay refused: {message} ({code})"),
+                    )));
                 }
             }
             ServerEvent::Unsubscribed { ref group, .. } => {
@@ -228,7 +272,11 @@ async fn run(inner: Arc<Inner>, mut ops_rx: mpsc::Receiver<ClientOp>) {
             backoff = Duration::from_millis(250);
             attempt = 0;
         }
-        inner.set_status(LinkStatus::Offline { kind: err.kind, message: err.message, retry_in_ms: backoff.as_millis() as u64 });
+        inner.set_status(LinkStatus::Offline {
+            kind: err.kind,
+            message: err.message,
+            retry_in_ms: backoff.as_millis() as u64,
+        });
         tokio::select! {
             _ = tokio::time::sleep(backoff) => {}
             _ = inner.cancel.cancelled() => break,
@@ -238,17 +286,33 @@ async fn run(inner: Arc<Inner>, mut ops_rx: mpsc::Receiver<ClientOp>) {
     inner.set_status(LinkStatus::Stopped);
 }
 
-type Ws = tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+type Ws =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
 
 /// One connection: Ok(()) when cancelled, Err((was_online, why)) when it ended.
-async fn session(inner: &Inner, ops_rx: &mut mpsc::Receiver<ClientOp>) -> std::result::Result<(), (bool, AppError)> {
+async fn session(
+    inner: &Inner,
+    ops_rx: &mut mpsc::Receiver<ClientOp>,
+) -> std::result::Result<(), (bool, AppError)> {
     let mut ws = tokio::select! {
         r = connect(inner) => r.map_err(|e| (false, e))?,
         _ = inner.cancel.cancelled() => return Ok(()),
     };
-    let subs: Vec<(String, bool)> = lock(&inner.subs).iter().map(|(g, o)| (g.clone(), *o)).collect();
+    let subs: Vec<(String, bool)> = lock(&inner.subs)
+        .iter()
+        .map(|(g, o)| (g.clone(), *o))
+        .collect();
     for (group, once) in subs {
-        send_op(&mut ws, &ClientOp::Subscribe { group, once, id: None }).await.map_err(|e| (true, e))?;
+        send_op(
+            &mut ws,
+            &ClientOp::Subscribe {
+                group,
+                once,
+                id: None,
+            },
+        )
+        .await
+        .map_err(|e| (true, e))?;
     }
     let mut ping = tokio::time::interval(PING_EVERY);
     loop {
@@ -279,11 +343,20 @@ async fn session(inner: &Inner, ops_rx: &mut mpsc::Receiver<ClientOp>) -> std::r
 /// Opens the websocket, authenticates and waits for `hello`.
 async fn connect(inner: &Inner) -> Result<Ws> {
     let url = inner.endpoint.ws_url();
-    let (mut ws, _) = tokio::time::timeout(CONNECT_TIMEOUT, tokio_tungstenite::connect_async(url.as_str()))
-        .await
-        .map_err(|_| AppError::relay_unreachable("timed out"))?
-        .map_err(AppError::relay_unreachable)?;
-    send_op(&mut ws, &ClientOp::Auth { token: inner.endpoint.token.clone() }).await?;
+    let (mut ws, _) = tokio::time::timeout(
+        CONNECT_TIMEOUT,
+        tokio_tungstenite::connect_async(url.as_str()),
+    )
+    .await
+    .map_err(|_| AppError::relay_unreachable("timed out"))?
+    .map_err(AppError::relay_unreachable)?;
+    send_op(
+        &mut ws,
+        &ClientOp::Auth {
+            token: inner.endpoint.token.clone(),
+        },
+    )
+    .await?;
     let hello = tokio::time::timeout(CONNECT_TIMEOUT, async {
         while let Some(msg) = ws.next().await {
             match msg {
@@ -292,7 +365,9 @@ async fn connect(inner: &Inner) -> Result<Ws> {
                         return Ok(conn);
                     }
                 }
-                Ok(Message::Close(frame)) => return Err(close_error(frame.map(|f| (f.code, f.reason.to_string())))),
+                Ok(Message::Close(frame)) => {
+                    return Err(close_error(frame.map(|f| (f.code, f.reason.to_string()))))
+                }
                 Ok(_) => {}
                 Err(e) => return Err(AppError::relay_unreachable(e)),
             }
@@ -301,20 +376,26 @@ async fn connect(inner: &Inner) -> Result<Ws> {
     })
     .await
     .map_err(|_| AppError::relay_unreachable("no hello from the relay"))??;
-    inner.set_status(LinkStatus::Online { conn: hello, relay: inner.endpoint.base.clone() });
+    inner.set_status(LinkStatus::Online {
+        conn: hello,
+        relay: inner.endpoint.base.clone(),
+    });
     Ok(ws)
 }
 
 async fn send_op(ws: &mut Ws, op: &ClientOp) -> Result<()> {
     let text = serde_json::to_string(op)?;
-    ws.send(Message::text(text)).await.map_err(AppError::relay_unreachable)
+    ws.send(Message::text(text))
+        .await
+        .map_err(AppError::relay_unreachable)
 }
 
 fn close_error(frame: Option<(CloseCode, String)>) -> AppError {
     match frame {
-        Some((code, _)) if u16::from(code) == CLOSE_AUTH => {
-            AppError::new(ErrorKind::TokenRejected, "The relay refused this desk's token. Check the token in Settings.")
-        }
+        Some((code, _)) if u16::from(code) == CLOSE_AUTH => AppError::new(
+            ErrorKind::TokenRejected,
+            "The relay refused this desk's token. Check the token in Settings.",
+        ),
         Some((_, reason)) => AppError::relay_unreachable(format!("closed by the relay: {reason}")),
         None => AppError::relay_unreachable("closed by the relay"),
     }

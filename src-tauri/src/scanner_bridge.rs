@@ -37,7 +37,14 @@ pub struct ScannerEvent {
 
 impl ScannerEvent {
     fn note(kind: &'static str, message: impl Into<String>) -> ScannerEvent {
-        ScannerEvent { kind, message: Some(message.into()), frame: None, width: None, height: None, corners: None }
+        ScannerEvent {
+            kind,
+            message: Some(message.into()),
+            frame: None,
+            width: None,
+            height: None,
+            corners: None,
+        }
     }
 }
 
@@ -58,9 +65,17 @@ const FILE_FPS: u64 = 4;
 const POST_QUEUE: usize = 4;
 
 impl ScannerBridge {
-    pub fn start(source: Option<&str>, desk: Arc<Desk>, sink: Arc<dyn ScannerSink>, rt: tokio::runtime::Handle) -> ScannerBridge {
+    pub fn start(
+        source: Option<&str>,
+        desk: Arc<Desk>,
+        sink: Arc<dyn ScannerSink>,
+        rt: tokio::runtime::Handle,
+    ) -> ScannerBridge {
         let stop = Arc::new(AtomicBool::new(false));
-        let status = Arc::new(Mutex::new(ScannerEvent::note("status", "no camera configured")));
+        let status = Arc::new(Mutex::new(ScannerEvent::note(
+            "status",
+            "no camera configured",
+        )));
         let Some(source) = source.map(str::to_string) else {
             return ScannerBridge { stop, status };
         };
@@ -76,7 +91,10 @@ impl ScannerBridge {
 
     /// The current camera status (what the UI shows before any event).
     pub fn status(&self) -> ScannerEvent {
-        self.status.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     pub fn stop(&self) {
@@ -90,27 +108,43 @@ impl Drop for ScannerBridge {
     }
 }
 
-fn worker(source: &str, tx: &mpsc::SyncSender<String>, sink: &dyn ScannerSink, stop: &AtomicBool, status: &Mutex<ScannerEvent>) {
+fn worker(
+    source: &str,
+    tx: &mpsc::SyncSender<String>,
+    sink: &dyn ScannerSink,
+    stop: &AtomicBool,
+    status: &Mutex<ScannerEvent>,
+) {
     let set_status = |ev: ScannerEvent| {
         sink.scanner(&ev);
         *status.lock().unwrap_or_else(|e| e.into_inner()) = ev;
     };
     let Some(path) = source.strip_prefix("file:").map(PathBuf::from) else {
-        set_status(ScannerEvent::note("error", format!("camera missing: no camera {source:?} on this computer")));
+        set_status(ScannerEvent::note(
+            "error",
+            format!("camera missing: no camera {source:?} on this computer"),
+        ));
         return;
     };
-    set_status(ScannerEvent::note("status", format!("reading frames from {}", path.display())));
+    set_status(ScannerEvent::note(
+        "status",
+        format!("reading frames from {}", path.display()),
+    ));
     let mut last_text: Option<(String, Instant)> = None;
     while !stop.load(Ordering::Relaxed) {
         let started = Instant::now();
         match formdesk_scanner::gray_from_file(&path) {
             Ok(gray) => {
                 let codes = formdesk_scanner::decode(&gray);
-                let corners = codes.first().map(|c| c.corners.iter().map(|p| [p.x, p.y]).collect());
+                let corners = codes
+                    .first()
+                    .map(|c| c.corners.iter().map(|p| [p.x, p.y]).collect());
                 sink.scanner(&preview(&gray, corners));
                 for code in codes.into_iter().filter(|c| c.text.starts_with("FDA")) {
                     // Dedupe: the same answer held in front of the camera is sent once a minute at most.
-                    let fresh = last_text.as_ref().is_none_or(|(t, at)| *t != code.text || at.elapsed() > Duration::from_secs(60));
+                    let fresh = last_text.as_ref().is_none_or(|(t, at)| {
+                        *t != code.text || at.elapsed() > Duration::from_secs(60)
+                    });
                     if fresh {
                         last_text = Some((code.text.clone(), Instant::now()));
                         let _ = tx.try_send(code.text);
@@ -127,15 +161,30 @@ fn worker(source: &str, tx: &mpsc::SyncSender<String>, sink: &dyn ScannerSink, s
 /// A downscaled JPEG preview (at most 480 px wide) with the code's corners scaled to it.
 fn preview(gray: &GrayImage, corners: Option<Vec<[f32; 2]>>) -> ScannerEvent {
     let scale = (480.0 / gray.width() as f32).min(1.0);
-    let (w, h) = (((gray.width() as f32) * scale) as u32, ((gray.height() as f32) * scale) as u32);
-    let small = image::imageops::resize(gray, w.max(1), h.max(1), image::imageops::FilterType::Triangle);
+    let (w, h) = (
+        ((gray.width() as f32) * scale) as u32,
+        ((gray.height() as f32) * scale) as u32,
+    );
+    let small = image::imageops::resize(
+        gray,
+        w.max(1),
+        h.max(1),
+        image::imageops::FilterType::Triangle,
+    );
     let mut jpeg = Vec::new();
     let frame = image::DynamicImage::ImageLuma8(small)
         .write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
         .ok()
         .map(|_| format!("data:image/jpeg;base64,{}", STANDARD.encode(&jpeg)));
     let corners = corners.map(|c| c.into_iter().map(|[x, y]| [x * scale, y * scale]).collect());
-    ScannerEvent { kind: "frame", message: None, frame, width: Some(w), height: Some(h), corners }
+    ScannerEvent {
+        kind: "frame",
+        message: None,
+        frame,
+        width: Some(w),
+        height: Some(h),
+        corners,
+    }
 }
 
 /// Posts decoded answers to the relay, one at a time, and reports what happened.
@@ -143,10 +192,19 @@ async fn post_loop(rx: mpsc::Receiver<String>, desk: Arc<Desk>, sink: Arc<dyn Sc
     let rx = Arc::new(Mutex::new(rx));
     loop {
         let rx2 = rx.clone();
-        let next = tokio::task::spawn_blocking(move || rx2.lock().unwrap_or_else(|e| e.into_inner()).recv()).await;
+        let next = tokio::task::spawn_blocking(move || {
+            rx2.lock().unwrap_or_else(|e| e.into_inner()).recv()
+        })
+        .await;
         let Ok(Ok(text)) = next else { return };
         let ev = match desk.submit_scanned(&text).await {
-            Ok(created) => ScannerEvent::note("submitted", format!("Answer read by the webcam and sent to its window ({} window(s)).", created.delivered_to)),
+            Ok(created) => ScannerEvent::note(
+                "submitted",
+                format!(
+                    "Answer read by the webcam and sent to its window ({} window(s)).",
+                    created.delivered_to
+                ),
+            ),
             Err(e) => ScannerEvent::note("error", e.message),
         };
         sink.scanner(&ev);

@@ -77,7 +77,11 @@ impl Settings {
     pub fn with_env(mut self, env: impl Fn(&str) -> Option<String>) -> Settings {
         if let (Some(url), Some(token)) = (env("FORMDESK_RELAY_URL"), env("FORMDESK_RELAY_TOKEN")) {
             let fingerprint = env("FORMDESK_RELAY_FINGERPRINT");
-            self.relay = RelayMode::Lan { url, token, fingerprint };
+            self.relay = RelayMode::Lan {
+                url,
+                token,
+                fingerprint,
+            };
         }
         if let Some(cam) = env("FORMDESK_CAMERA").filter(|c| !c.is_empty()) {
             self.camera = Some(cam);
@@ -87,7 +91,9 @@ impl Settings {
 
     /// The outbox folder for completed forms.
     pub fn outbox(&self, data_dir: &Path) -> PathBuf {
-        self.outbox_dir.clone().unwrap_or_else(|| data_dir.join("outbox"))
+        self.outbox_dir
+            .clone()
+            .unwrap_or_else(|| data_dir.join("outbox"))
     }
 }
 
@@ -109,7 +115,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(Settings::load(dir.path()).unwrap(), Settings::default());
         let s = Settings {
-            relay: RelayMode::Lan { url: "https://relay:8443".into(), token: "fdt_x".into(), fingerprint: Some("ab".into()) },
+            relay: RelayMode::Lan {
+                url: "https://relay:8443".into(),
+                token: "fdt_x".into(),
+                fingerprint: Some("ab".into()),
+            },
             desk_label: "Counter 7".into(),
             camera: Some("0".into()),
             outbox_dir: None,

@@ -86,21 +86,34 @@ pub enum Followup {
 
 impl FormWindows {
     pub fn open(&self, label: &str, form: FormDef) {
-        let state = WindowState { form, request: None, subscription: SubscriptionState::None, seen: HashSet::new() };
+        let state = WindowState {
+            form,
+            request: None,
+            subscription: SubscriptionState::None,
+            seen: HashSet::new(),
+        };
         self.lock().insert(label.to_string(), state);
     }
 
     /// Forgets a closed window (and its key); returns the group to leave, if any.
     pub fn close(&self, label: &str) -> Option<String> {
-        self.lock().remove(label).and_then(|w| w.request).map(|r| r.group)
+        self.lock()
+            .remove(label)
+            .and_then(|w| w.request)
+            .map(|r| r.group)
     }
 
     pub fn form(&self, label: &str) -> Result<FormDef> {
-        self.lock().get(label).map(|w| w.form.clone()).ok_or_else(|| AppError::not_found(format!("Form window {label}")))
+        self.lock()
+            .get(label)
+            .map(|w| w.form.clone())
+            .ok_or_else(|| AppError::not_found(format!("Form window {label}")))
     }
 
     pub fn subscription(&self, label: &str) -> SubscriptionState {
-        self.lock().get(label).map_or(SubscriptionState::None, |w| w.subscription)
+        self.lock()
+            .get(label)
+            .map_or(SubscriptionState::None, |w| w.subscription)
     }
 
     /// A fresh ephemeral key and its public half (base64url) for a new request.
@@ -112,11 +125,18 @@ impl FormWindows {
 
     /// Installs a request the relay created for `label`'s key. Returns the view to show and
     /// the previous request's group (to leave).
-    pub fn install_request(&self, label: &str, key: EphemeralSecret, created: &RequestCreated) -> Result<(RequestView, Option<String>)> {
+    pub fn install_request(
+        &self,
+        label: &str,
+        key: EphemeralSecret,
+        created: &RequestCreated,
+    ) -> Result<(RequestView, Option<String>)> {
         let secret = RequestSecret::from_request_text(key, &created.qr).map_err(protocol_error)?;
         let qr_svg = render_svg(&created.qr, EcLevel::M).map_err(protocol_error)?;
         let mut windows = self.lock();
-        let w = windows.get_mut(label).ok_or_else(|| AppError::not_found(format!("Form window {label}")))?;
+        let w = windows
+            .get_mut(label)
+            .ok_or_else(|| AppError::not_found(format!("Form window {label}")))?;
         let old = w.request.replace(OpenRequest {
             group: created.group.clone(),
             request_id: created.request_id.clone(),
@@ -135,7 +155,10 @@ impl FormWindows {
 
     /// The request id of `label`'s current (or answered) request, for the deletion receipt.
     pub fn request_id(&self, label: &str) -> Option<String> {
-        self.lock().get(label).and_then(|w| w.request.as_ref()).map(|r| r.request_id.clone())
+        self.lock()
+            .get(label)
+            .and_then(|w| w.request.as_ref())
+            .map(|r| r.request_id.clone())
     }
 
     /// After Complete: forget the request and what was shown.
@@ -166,7 +189,9 @@ impl FormWindows {
     fn set_subscription(&self, group: &str, state: SubscriptionState, sink: &dyn WindowSink) {
         let label = {
             let mut windows = self.lock();
-            let found = windows.iter_mut().find(|(_, w)| w.request.as_ref().is_some_and(|r| r.group == group));
+            let found = windows
+                .iter_mut()
+                .find(|(_, w)| w.request.as_ref().is_some_and(|r| r.group == group));
             found.map(|(label, w)| {
                 w.subscription = state;
                 label.clone()
@@ -179,7 +204,10 @@ impl FormWindows {
 
     fn submission(&self, sub: Submission, sink: &dyn WindowSink, now: u64) -> Followup {
         let mut windows = self.lock();
-        let Some((label, w)) = windows.iter_mut().find(|(_, w)| w.request.as_ref().is_some_and(|r| r.group == sub.group)) else {
+        let Some((label, w)) = windows
+            .iter_mut()
+            .find(|(_, w)| w.request.as_ref().is_some_and(|r| r.group == sub.group))
+        else {
             return Followup::Nothing; // not ours (yet): the relay keeps it
         };
         let label = label.clone();
@@ -193,7 +221,11 @@ impl FormWindows {
         drop(windows);
         match result {
             Ok((values, outcomes)) => {
-                let filled = FormFilled { submission_id: sub.id.clone(), values, outcomes };
+                let filled = FormFilled {
+                    submission_id: sub.id.clone(),
+                    values,
+                    outcomes,
+                };
                 sink.filled(&label, &filled);
             }
             // An answer that cannot be opened never will be: acknowledge it so the relay
@@ -214,12 +246,20 @@ type Fill = (Map<String, Value>, Map<String, Value>);
 /// keys to the form's fields.
 fn open_sealed(w: &mut WindowState, text: &str, now: u64) -> Result<Fill> {
     let req = w.request.as_mut().expect("matched by group");
-    let secret = req.secret.as_ref().ok_or_else(|| AppError::new(ErrorKind::Replayed, "This request was already answered."))?;
+    let secret = req
+        .secret
+        .as_ref()
+        .ok_or_else(|| AppError::new(ErrorKind::Replayed, "This request was already answered."))?;
     let opened = qr::open_response(text, secret, now).map_err(protocol_error)?;
     req.secret = None;
     let (mut values, mut outcomes) = (Map::new(), Map::new());
     for (key, outcome, _provenance) in opened.outcomes {
-        for f in w.form.fields.iter().filter(|f| f.prefill.as_deref() == Some(key.as_str())) {
+        for f in w
+            .form
+            .fields
+            .iter()
+            .filter(|f| f.prefill.as_deref() == Some(key.as_str()))
+        {
             let tag = match &outcome {
                 FieldOutcome::Shared(v) => {
                     values.insert(f.name.clone(), typed_value(&w.form, &f.name, v));
@@ -248,10 +288,19 @@ fn plain_values(form: &FormDef, values: &Map<String, Value>) -> Fill {
 
 /// Wallet values are strings; numbers and booleans follow the schema's type.
 fn typed_value(form: &FormDef, field: &str, v: &str) -> Value {
-    let ty = form.schema.pointer(&format!("/properties/{field}/type")).and_then(Value::as_str);
+    let ty = form
+        .schema
+        .pointer(&format!("/properties/{field}/type"))
+        .and_then(Value::as_str);
     match ty {
-        Some("integer") => v.parse::<i64>().map(Value::from).unwrap_or_else(|_| v.into()),
-        Some("number") => v.parse::<f64>().map(Value::from).unwrap_or_else(|_| v.into()),
+        Some("integer") => v
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| v.into()),
+        Some("number") => v
+            .parse::<f64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| v.into()),
         Some("boolean") => Value::Bool(v == "true"),
         _ => v.into(),
     }

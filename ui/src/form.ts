@@ -13,7 +13,7 @@ export async function renderForm(app: HTMLElement, formId: string): Promise<void
   const error = h("p", { id: "form-error", class: "error", role: "alert" });
   const sub = h("span", { id: "subscription", class: "pill", "data-state": "none" }, "No request yet");
   const panel = h("div", { id: "request-panel", class: "request" });
-  const done = h("section", { id: "done", class: "card", hidden: true });
+  const done = h("section", { id: "done", hidden: true });
   const provenance: Record<string, string> = {};
 
   const setSub = (s: api.SubscriptionState) => {
@@ -32,8 +32,7 @@ export async function renderForm(app: HTMLElement, formId: string): Promise<void
     h("main", { class: "form-window" },
       h("section", { class: "card form-body" }, h("p", { class: "muted" }, form.description), fields,
         h("div", { class: "actions" }, complete)),
-      h("aside", { class: "card" }, request, panel, error),
-      done),
+      h("aside", { class: "card" }, request, panel, error, done)),
   );
 
   await api.onSubscription(setSub);
@@ -132,4 +131,5 @@ function printView(form: api.FormDef, values: Record<string, unknown>, done: HTM
     h("button", { onclick: () => { done.hidden = true; done.replaceChildren(); } }, "Close and clear"),
     receipt ?? "", print);
   done.hidden = false;
+  done.scrollIntoView({ block: "start" });
 }

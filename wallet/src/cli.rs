@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "formdesk-wallet", version, about = "FormDesk reference citizen wallet")]
+#[command(
+    name = "formdesk-wallet",
+    version,
+    about = "FormDesk reference citizen wallet"
+)]
 pub struct Cli {
     /// Wallet state folder (trusted keys, profile, history).
     #[arg(long, global = true, env = "FORMDESK_WALLET_HOME")]

@@ -74,7 +74,8 @@ impl Home {
                 PathBuf::from(home).join(".local/share/formdesk-wallet")
             }
         };
-        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
         Ok(Home { dir })
     }
 
@@ -113,7 +114,9 @@ pub fn save_profile(path: &Path, profile: &Profile) -> Result<()> {
 
 fn read_or_default<T: DeserializeOwned + Default>(path: &Path) -> Result<T> {
     match std::fs::read_to_string(path) {
-        Ok(text) => serde_json::from_str(&text).with_context(|| format!("{} is not valid", path.display())),
+        Ok(text) => {
+            serde_json::from_str(&text).with_context(|| format!("{} is not valid", path.display()))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(T::default()),
         Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
     }

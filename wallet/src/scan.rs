@@ -21,7 +21,10 @@ pub fn read_code(path: &Path) -> Result<String> {
         return Ok(t.trim().to_string());
     }
     match texts.first() {
-        Some(_) => bail!("{}: the QR code there is not a FormDesk code", path.display()),
+        Some(_) => bail!(
+            "{}: the QR code there is not a FormDesk code",
+            path.display()
+        ),
         None => bail!("{}: no QR code found in the image", path.display()),
     }
 }

@@ -9,7 +9,11 @@ pub fn time(unix: u64) -> String {
     let days = (unix / 86_400) as i64;
     let secs = unix % 86_400;
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02} UTC", secs / 3600, secs % 3600 / 60)
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60
+    )
 }
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (H. Hinnant's method).
@@ -44,8 +48,14 @@ pub fn request(body: &RequestBody, signature_line: &str) -> String {
     line(format!("Office:         {}", body.office_name));
     line(format!("Desk:           {}", body.desk_label));
     line(format!("Signature:      {signature_line}"));
-    line(format!("Form:           {} ({} v{}, {})", body.form_title, body.form_id, body.form_version, body.lang));
-    line(format!("MATCHING CODE:  {}   (check that the desk shows the same code)", match_code(body)));
+    line(format!(
+        "Form:           {} ({} v{}, {})",
+        body.form_title, body.form_id, body.form_version, body.lang
+    ));
+    line(format!(
+        "MATCHING CODE:  {}   (check that the desk shows the same code)",
+        match_code(body)
+    ));
     line(format!("Requested fields ({}):", body.fields.len()));
     for f in &body.fields {
         line(format!("  - {} [{}]", label(&f.key, &f.label), f.key));
@@ -54,7 +64,11 @@ pub fn request(body: &RequestBody, signature_line: &str) -> String {
     line(format!("Retention:      {}", body.retention.statement()));
     line(format!("Deletion requests: {}", body.contact));
     line(format!("Request id:     {}", body.request_id));
-    line(format!("Valid:          {} to {}", time(body.issued_at), time(body.expires_at)));
+    line(format!(
+        "Valid:          {} to {}",
+        time(body.issued_at),
+        time(body.expires_at)
+    ));
     out
 }
 

@@ -15,7 +15,10 @@ use formdesk_protocol::{
 use rand_core::OsRng;
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_secs()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 fn office() -> OfficeKey {
@@ -28,7 +31,9 @@ struct Desk {
 
 impl Desk {
     fn new() -> Desk {
-        Desk { dir: tempfile::tempdir().unwrap() }
+        Desk {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn path(&self, name: &str) -> PathBuf {
@@ -58,7 +63,12 @@ impl Desk {
     }
 
     /// A signed request for `keys` of `form`; returns the PNG, body and window secret.
-    fn request(&self, form: &str, keys: &[&str], issued: u64) -> (PathBuf, RequestBody, RequestSecret) {
+    fn request(
+        &self,
+        form: &str,
+        keys: &[&str],
+        issued: u64,
+    ) -> (PathBuf, RequestBody, RequestSecret) {
         let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("../relay/forms");
         let reg = FormRegistry::load_dir(&forms).unwrap();
         let eph = RequestSecret::generate(&mut OsRng);
@@ -71,7 +81,8 @@ impl Desk {
             ttl_minutes: 10,
         };
         let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-        let body = RequestBody::for_form(reg.get(form).unwrap(), &keys, params, &mut OsRng).unwrap();
+        let body =
+            RequestBody::for_form(reg.get(form).unwrap(), &keys, params, &mut OsRng).unwrap();
         let text = sign_request(&office(), &body).unwrap();
         let png = self.png("request.png", &text);
         let secret = RequestSecret::new(eph, &body).unwrap();
@@ -87,7 +98,12 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-const KEYS: [&str; 4] = ["person.given_name", "person.family_name", "contact.email", "contact.phone"];
+const KEYS: [&str; 4] = [
+    "person.given_name",
+    "person.family_name",
+    "contact.email",
+    "contact.phone",
+];
 
 #[test]
 fn trust_and_inspect_show_who_asks_what_and_why() {
@@ -116,7 +132,10 @@ fn trust_and_inspect_show_who_asks_what_and_why() {
     ] {
         assert!(text.contains(needle), "{needle} missing in:\n{text}");
     }
-    assert!(text.contains(&format!("MATCHING CODE:  {}", match_code(&body))), "{text}");
+    assert!(
+        text.contains(&format!("MATCHING CODE:  {}", match_code(&body))),
+        "{text}"
+    );
 }
 
 #[test]
@@ -128,18 +147,46 @@ fn respond_fills_from_profile_declines_and_saves_new_values_without_logging_them
     std::fs::write(&profile, r#"{"person.given_name": "Maria", "person.family_name": "van der Berg", "contact.phone": "+31 6 1234 5678"}"#).unwrap();
     let out_png = desk.path("response.png");
     let out = desk.wallet(&[
-        "respond", png.to_str().unwrap(), "--profile", profile.to_str().unwrap(),
-        "--out", out_png.to_str().unwrap(), "--set", "contact.email=maria@example.nl",
-        "--decline", "contact.phone", "--yes",
+        "respond",
+        png.to_str().unwrap(),
+        "--profile",
+        profile.to_str().unwrap(),
+        "--out",
+        out_png.to_str().unwrap(),
+        "--set",
+        "contact.email=maria@example.nl",
+        "--decline",
+        "contact.phone",
+        "--yes",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("3 of 4 fields shared"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("3 of 4 fields shared"),
+        "{}",
+        stdout(&out)
+    );
 
     let codes = formdesk_scanner::decode_file(&out_png).unwrap();
     let opened = open_response(&codes[0].text, &secret, now()).unwrap();
-    let got: Vec<(String, FieldOutcome)> = opened.outcomes.into_iter().map(|(k, o, _)| (k, o)).collect();
-    assert_eq!(got[0], ("person.given_name".into(), FieldOutcome::Shared("Maria".into())));
-    assert_eq!(got[2], ("contact.email".into(), FieldOutcome::Shared("maria@example.nl".into())));
+    let got: Vec<(String, FieldOutcome)> = opened
+        .outcomes
+        .into_iter()
+        .map(|(k, o, _)| (k, o))
+        .collect();
+    assert_eq!(
+        got[0],
+        (
+            "person.given_name".into(),
+            FieldOutcome::Shared("Maria".into())
+        )
+    );
+    assert_eq!(
+        got[2],
+        (
+            "contact.email".into(),
+            FieldOutcome::Shared("maria@example.nl".into())
+        )
+    );
     assert_eq!(got[3], ("contact.phone".into(), FieldOutcome::Declined));
 
     let saved = std::fs::read_to_string(&profile).unwrap();
@@ -150,7 +197,10 @@ fn respond_fills_from_profile_declines_and_saves_new_values_without_logging_them
         assert!(!history.contains(value), "history holds the value {value}");
     }
     let h = stdout(&desk.wallet(&["history"]));
-    assert!(h.contains("shared 3, declined 1, unavailable 0") && h.contains("deletion not confirmed"), "{h}");
+    assert!(
+        h.contains("shared 3, declined 1, unavailable 0") && h.contains("deletion not confirmed"),
+        "{h}"
+    );
 }
 
 #[test]
@@ -159,14 +209,41 @@ fn respond_without_a_value_and_without_a_terminal_says_what_to_pass() {
     desk.trust_office();
     let (png, _, _) = desk.request("change-of-address", &KEYS, now());
     let out_png = desk.path("response.png");
-    let out = desk.wallet(&["respond", png.to_str().unwrap(), "--out", out_png.to_str().unwrap(), "--yes"]);
+    let out = desk.wallet(&[
+        "respond",
+        png.to_str().unwrap(),
+        "--out",
+        out_png.to_str().unwrap(),
+        "--yes",
+    ]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("--set person.given_name=VALUE"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--set person.given_name=VALUE"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!out_png.exists());
-    let out = desk.wallet(&["respond", png.to_str().unwrap(), "--out", out_png.to_str().unwrap(), "--set", "bank.iban=NL91ABNA0417164300", "--yes"]);
-    assert!(stderr(&out).contains("bank.iban is not requested"), "{}", stderr(&out));
+    let out = desk.wallet(&[
+        "respond",
+        png.to_str().unwrap(),
+        "--out",
+        out_png.to_str().unwrap(),
+        "--set",
+        "bank.iban=NL91ABNA0417164300",
+        "--yes",
+    ]);
+    assert!(
+        stderr(&out).contains("bank.iban is not requested"),
+        "{}",
+        stderr(&out)
+    );
     let all: Vec<String> = KEYS.iter().map(|k| format!("--set={k}=x")).collect();
-    let mut args = vec!["respond", png.to_str().unwrap(), "--out", out_png.to_str().unwrap()];
+    let mut args = vec![
+        "respond",
+        png.to_str().unwrap(),
+        "--out",
+        out_png.to_str().unwrap(),
+    ];
     args.extend(all.iter().map(String::as_str));
     let out = desk.wallet(&args);
     assert!(stderr(&out).contains("consent needed"), "{}", stderr(&out));
@@ -177,22 +254,47 @@ fn a_request_outside_the_signed_template_is_refused() {
     let desk = Desk::new();
     desk.trust_office();
     let (_, mut body, _) = desk.request("change-of-address", &KEYS, now());
-    body.fields.push(RequestedField { key: "bank.iban".into(), label: "IBAN".into(), purpose: "refund".into() });
+    body.fields.push(RequestedField {
+        key: "bank.iban".into(),
+        label: "IBAN".into(),
+        purpose: "refund".into(),
+    });
     let text = formdesk_protocol::qr::testing::sign_request_unchecked(&office(), &body);
     let png = desk.png("rogue.png", &text);
-    let out = desk.wallet(&["respond", png.to_str().unwrap(), "--out", desk.path("r.png").to_str().unwrap(), "--yes"]);
+    let out = desk.wallet(&[
+        "respond",
+        png.to_str().unwrap(),
+        "--out",
+        desk.path("r.png").to_str().unwrap(),
+        "--yes",
+    ]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("not part of the form's template"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not part of the form's template"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn receipts_attach_to_history_and_tampered_ones_are_rejected() {
     let desk = Desk::new();
     desk.trust_office();
-    let (png, body, _) = desk.request("patient-intake", &["person.given_name", "health.allergies"], now());
+    let (png, body, _) = desk.request(
+        "patient-intake",
+        &["person.given_name", "health.allergies"],
+        now(),
+    );
     let out = desk.wallet(&[
-        "respond", png.to_str().unwrap(), "--out", desk.path("resp.png").to_str().unwrap(),
-        "--set", "person.given_name=Ann", "--set", "health.allergies=none", "--yes",
+        "respond",
+        png.to_str().unwrap(),
+        "--out",
+        desk.path("resp.png").to_str().unwrap(),
+        "--set",
+        "person.given_name=Ann",
+        "--set",
+        "health.allergies=none",
+        "--yes",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     let receipt = ReceiptBody {
@@ -208,16 +310,30 @@ fn receipts_attach_to_history_and_tampered_ones_are_rejected() {
     let text = sign_receipt(&office(), &receipt).unwrap();
     let forged = sign_receipt(&OfficeKey::from_seed([1; 32]), &receipt).unwrap();
     let out = desk.wallet(&["receipt", desk.png("forged.png", &forged).to_str().unwrap()]);
-    assert!(!out.status.success() && stderr(&out).contains("not trusted"), "{}", stderr(&out));
+    assert!(
+        !out.status.success() && stderr(&out).contains("not trusted"),
+        "{}",
+        stderr(&out)
+    );
     let tampered = tamper(&text);
-    let out = desk.wallet(&["receipt", desk.png("tampered.png", &tampered).to_str().unwrap()]);
-    assert!(!out.status.success() && stderr(&out).contains("signature"), "{}", stderr(&out));
+    let out = desk.wallet(&[
+        "receipt",
+        desk.png("tampered.png", &tampered).to_str().unwrap(),
+    ]);
+    assert!(
+        !out.status.success() && stderr(&out).contains("signature"),
+        "{}",
+        stderr(&out)
+    );
     assert!(stdout(&desk.wallet(&["history"])).contains("deletion not confirmed"));
 
     let out = desk.wallet(&["receipt", desk.png("receipt.png", &text).to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
     let h = stdout(&desk.wallet(&["history"]));
-    assert!(h.contains("deletion confirmed") && h.contains("5475 days"), "{h}");
+    assert!(
+        h.contains("deletion confirmed") && h.contains("5475 days"),
+        "{h}"
+    );
     assert!(!h.contains("deletion not confirmed"), "{h}");
 }
 
@@ -228,7 +344,10 @@ fn tamper(text: &str) -> String {
         let mut b = text.as_bytes().to_vec();
         b[i] = if b[i] == b'A' { b'B' } else { b'A' };
         let t = String::from_utf8(b).unwrap();
-        if matches!(formdesk_protocol::verify_receipt(&t, &trusted), Err(formdesk_protocol::Error::BadSignature { .. })) {
+        if matches!(
+            formdesk_protocol::verify_receipt(&t, &trusted),
+            Err(formdesk_protocol::Error::BadSignature { .. })
+        ) {
             return t;
         }
     }
@@ -240,11 +359,21 @@ fn old_or_new_versions_and_expired_requests_get_clear_messages() {
     let desk = Desk::new();
     desk.trust_office();
     let (_, body, _) = desk.request("change-of-address", &KEYS, now());
-    let text = sign_request(&office(), &body).unwrap().replacen("FDR1:", "FDR2:", 1);
+    let text = sign_request(&office(), &body)
+        .unwrap()
+        .replacen("FDR1:", "FDR2:", 1);
     let out = desk.wallet(&["inspect", desk.png("v2.png", &text).to_str().unwrap()]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("version 2") && stderr(&out).contains("update"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("version 2") && stderr(&out).contains("update"),
+        "{}",
+        stderr(&out)
+    );
     let (png, _, _) = desk.request("change-of-address", &KEYS, now() - 3600);
     let out = desk.wallet(&["inspect", png.to_str().unwrap()]);
-    assert!(!out.status.success() && stderr(&out).contains("expired"), "{}", stderr(&out));
+    assert!(
+        !out.status.success() && stderr(&out).contains("expired"),
+        "{}",
+        stderr(&out)
+    );
 }

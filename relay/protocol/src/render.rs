@@ -11,7 +11,9 @@ use crate::error::{Error, Result};
 
 /// QR error-correction level: the share of the symbol that may be damaged (L 7 %, M 15 %,
 /// Q 25 %, H 30 %). FormDesk shows codes at M unless told otherwise.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum EcLevel {
     L,
     #[default]
@@ -46,9 +48,11 @@ impl EcLevel {
 pub const DEFAULT_MODULE_PX: u32 = 8;
 
 fn code(text: &str, ec: EcLevel) -> Result<QrCode> {
-    QrCode::with_error_correction_level(text.as_bytes(), ec.qr()).map_err(|_| Error::TooLargeForQr {
-        len: text.len(),
-        ec: ec.letter(),
+    QrCode::with_error_correction_level(text.as_bytes(), ec.qr()).map_err(|_| {
+        Error::TooLargeForQr {
+            len: text.len(),
+            ec: ec.letter(),
+        }
     })
 }
 

@@ -109,7 +109,11 @@ mod tests {
     fn keys_are_unique_and_well_formed() {
         for (i, a) in VOCABULARY.iter().enumerate() {
             assert!(is_well_formed(a.key), "{}", a.key);
-            assert!(VOCABULARY[i + 1..].iter().all(|b| b.key != a.key), "{}", a.key);
+            assert!(
+                VOCABULARY[i + 1..].iter().all(|b| b.key != a.key),
+                "{}",
+                a.key
+            );
         }
         assert!(!is_well_formed("Person.Name"));
         assert!(!is_well_formed("person"));

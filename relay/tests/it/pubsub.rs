@@ -148,3 +148,59 @@ async fn ping_gets_pong_and_health_and_metrics_answer() {
     }
     assert!(m.contains("formdesk_relay_connections 1"), "{m}");
 }
+
+#[tokio::test]
+async fn a_desk_pairs_a_device_token_for_itself_and_can_revoke_it() {
+    let relay = TestRelay::start(|_| {}).await;
+    let (st, t) = relay
+        .post(
+            "/api/tokens",
+            &relay.tokens.desk_a,
+            &json!({"role":"device","label":"phone"}),
+        )
+        .await;
+    assert_eq!(
+        (st, t["desk"].as_str(), t["role"].as_str()),
+        (201, Some("desk-a"), Some("device")),
+        "{t}"
+    );
+    let phone = t["secret"].as_str().unwrap().to_string();
+    let mut w = relay.ws(&relay.tokens.desk_a).await;
+    w.subscribe("form.visit", false).await;
+    assert_eq!(relay.submit(&phone, None, "Ann").await.0, 201);
+    w.expect("submission").await;
+    let (st, _) = relay
+        .post(
+            "/api/tokens",
+            &relay.tokens.desk_a,
+            &json!({"role":"admin"}),
+        )
+        .await;
+    assert_eq!(st, 403);
+    let (st, _) = relay
+        .post(
+            "/api/tokens",
+            &relay.tokens.desk_b,
+            &json!({"role":"device","desk":"desk-a"}),
+        )
+        .await;
+    assert_eq!(
+        st, 201,
+        "a desk's device tokens are bound to that desk whatever it names"
+    );
+    let res = reqwest::Client::new()
+        .delete(relay.url(&format!("/api/tokens/{}", t["id"].as_str().unwrap())))
+        .bearer_auth(&relay.tokens.desk_b)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 404, "another desk cannot revoke it");
+    let res = reqwest::Client::new()
+        .delete(relay.url(&format!("/api/tokens/{}", t["id"].as_str().unwrap())))
+        .bearer_auth(&relay.tokens.desk_a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(relay.submit(&phone, None, "Bob").await.0, 401);
+}

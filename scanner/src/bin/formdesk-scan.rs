@@ -38,7 +38,10 @@ fn main() -> ExitCode {
             Err(e) => {
                 failed = true;
                 eprintln!("formdesk-scan: {e}");
-                println!("{}", serde_json::json!({"file": file, "error": e.to_string()}));
+                println!(
+                    "{}",
+                    serde_json::json!({"file": file, "error": e.to_string()})
+                );
                 continue;
             }
         };
@@ -49,11 +52,20 @@ fn main() -> ExitCode {
         times.push(ms);
         let texts: Vec<&str> = codes.iter().map(|c| c.text.as_str()).collect();
         if bench {
-            let first: String = texts.first().map(|t| t.chars().take(48).collect()).unwrap_or_default();
-            println!("{ms:8.2} ms cpu {wall:8.2} ms wall  {:>2} code(s)  {file}  {first:?}", texts.len());
+            let first: String = texts
+                .first()
+                .map(|t| t.chars().take(48).collect())
+                .unwrap_or_default();
+            println!(
+                "{ms:8.2} ms cpu {wall:8.2} ms wall  {:>2} code(s)  {file}  {first:?}",
+                texts.len()
+            );
         } else {
             let round = |v: f64| (v * 1000.0).round() / 1000.0;
-            println!("{}", serde_json::json!({"file": file, "codes": texts, "ms": round(ms), "wall_ms": round(wall)}));
+            println!(
+                "{}",
+                serde_json::json!({"file": file, "codes": texts, "ms": round(ms), "wall_ms": round(wall)})
+            );
         }
     }
     if bench && !times.is_empty() {
@@ -77,7 +89,10 @@ fn main() -> ExitCode {
 
 /// CPU time consumed by this thread, in milliseconds.
 fn thread_cpu_ms() -> f64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime only writes the timespec we pass.
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     if rc != 0 {

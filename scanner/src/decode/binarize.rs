@@ -25,7 +25,10 @@ impl BitImage {
             && y >= 0
             && (x as usize) < self.width
             && (y as usize) < self.height
-            && self.bits.get(y as usize * self.width + x as usize).is_some_and(|&b| b != 0)
+            && self
+                .bits
+                .get(y as usize * self.width + x as usize)
+                .is_some_and(|&b| b != 0)
     }
 
     /// The local threshold at pixel (x, y) (clamped to the image).
@@ -118,7 +121,10 @@ fn block_black_points(px: &[u8], w: usize, h: usize, bw: usize, bh: usize) -> Ve
             if max - min <= MIN_DYNAMIC_RANGE {
                 avg = min / 2;
                 if by > 0 && bx > 0 {
-                    let nb = (out[(by - 1) * bw + bx] + 2 * out[by * bw + bx - 1] + out[(by - 1) * bw + bx - 1]) / 4;
+                    let nb = (out[(by - 1) * bw + bx]
+                        + 2 * out[by * bw + bx - 1]
+                        + out[(by - 1) * bw + bx - 1])
+                        / 4;
                     if min < nb {
                         avg = nb;
                     }

@@ -35,7 +35,14 @@ pub fn ratio_ok(c: &[f32; 5], tol: f32) -> bool {
 /// (ux, uy), and the offset, in steps from the pixel holding (x, y), of the centre run's
 /// middle pixel (add 0.5 to the pixel's origin for the continuous centre). `max` bounds
 /// each run.
-pub fn cross(bits: &BitImage, x: f32, y: f32, ux: f32, uy: f32, max: f32) -> Option<([f32; 5], f32)> {
+pub fn cross(
+    bits: &BitImage,
+    x: f32,
+    y: f32,
+    ux: f32,
+    uy: f32,
+    max: f32,
+) -> Option<([f32; 5], f32)> {
     let at = |t: f32| bits.get((x + ux * t).floor() as isize, (y + uy * t).floor() as isize);
     let inside = |t: f32| {
         let (px, py) = (x + ux * t, y + uy * t);

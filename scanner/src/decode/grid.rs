@@ -55,10 +55,21 @@ fn homography(src: &Pts, dst: &Pts) -> Option<Homography> {
 /// Fits the triple as a code `dim` modules wide: searches the fourth point, then refines
 /// all four by coordinate descent.
 pub fn fit(gray: &GrayImage, bits: &BitImage, t: &Triple, dim: usize) -> Option<Fit> {
-    let scorer = Scorer { gray, bits, template: function_modules(dim) };
+    let scorer = Scorer {
+        gray,
+        bits,
+        template: function_modules(dim),
+    };
     // The fourth point hardly moves the finders: search it on the rest of the template.
-    let rest = function_modules(dim).into_iter().filter(|&(u, v, _)| !is_finder_module(u, v, dim)).collect();
-    let search = Scorer { gray, bits, template: rest };
+    let rest = function_modules(dim)
+        .into_iter()
+        .filter(|&(u, v, _)| !is_finder_module(u, v, dim))
+        .collect();
+    let search = Scorer {
+        gray,
+        bits,
+        template: rest,
+    };
     let (src, dst) = search_fourth(&search, t, dim)?;
     let (h, score) = descend(&scorer, &src, dst, dim);
     Some(Fit { h, dim, score })
@@ -68,8 +79,15 @@ pub fn fit(gray: &GrayImage, bits: &BitImage, t: &Triple, dim: usize) -> Option<
 /// of the triple, in [-1, 1]: a cheap test that rejects false triples before any search.
 pub fn finder_agreement(gray: &GrayImage, bits: &BitImage, t: &Triple) -> f64 {
     let dim = t.dims[0];
-    let template = function_modules(dim).into_iter().filter(|&(u, v, _)| is_finder_module(u, v, dim)).collect();
-    let scorer = Scorer { gray, bits, template };
+    let template = function_modules(dim)
+        .into_iter()
+        .filter(|&(u, v, _)| is_finder_module(u, v, dim))
+        .collect();
+    let scorer = Scorer {
+        gray,
+        bits,
+        template,
+    };
     let (src, dst) = affine_points(t, dim);
     homography(&src, &dst).map_or(-1.0, |h| scorer.score(&h))
 }
@@ -129,7 +147,10 @@ fn search_fourth(scorer: &Scorer, t: &Triple, dim: usize) -> Option<(Pts, Pts)> 
             for j in -r..=r {
                 for i in -r..=r {
                     let (a, b) = (i as f64 * step, j as f64 * step);
-                    dst[3] = (centre.0 + ex.0 * a + ey.0 * b, centre.1 + ex.1 * a + ey.1 * b);
+                    dst[3] = (
+                        centre.0 + ex.0 * a + ey.0 * b,
+                        centre.1 + ex.1 * a + ey.1 * b,
+                    );
                     if let Some(h) = homography(&src, &dst) {
                         let s = scorer.score(&h);
                         if s > local.0 {
@@ -150,7 +171,13 @@ fn search_fourth(scorer: &Scorer, t: &Triple, dim: usize) -> Option<(Pts, Pts)> 
 
 /// The few best positions of the alignment pattern within `radius` modules of `guess`,
 /// matched in whole-module steps under the affine frame (ex, ey).
-fn alignment_peaks(scorer: &Scorer, guess: (f64, f64), ex: (f64, f64), ey: (f64, f64), radius: i32) -> Vec<(f64, f64)> {
+fn alignment_peaks(
+    scorer: &Scorer,
+    guess: (f64, f64),
+    ex: (f64, f64),
+    ey: (f64, f64),
+    radius: i32,
+) -> Vec<(f64, f64)> {
     let mut scored = Vec::new();
     for j in -radius..=radius {
         for i in -radius..=radius {
@@ -159,7 +186,10 @@ fn alignment_peaks(scorer: &Scorer, guess: (f64, f64), ex: (f64, f64), ey: (f64,
             let mut s = 0.0;
             for dy in -2i32..=2 {
                 for dx in -2i32..=2 {
-                    let (x, y) = (c.0 + ex.0 * dx as f64 + ey.0 * dy as f64, c.1 + ex.1 * dx as f64 + ey.1 * dy as f64);
+                    let (x, y) = (
+                        c.0 + ex.0 * dx as f64 + ey.0 * dy as f64,
+                        c.1 + ex.1 * dx as f64 + ey.1 * dy as f64,
+                    );
                     let dark = dx.abs().max(dy.abs()) != 1;
                     let v = scorer.contrast(x, y);
                     s += if dark { v } else { -v };
@@ -172,7 +202,10 @@ fn alignment_peaks(scorer: &Scorer, guess: (f64, f64), ex: (f64, f64), ey: (f64,
     let mut peaks: Vec<(f64, f64)> = Vec::new();
     let unit = (ex.0 * ex.0 + ex.1 * ex.1).sqrt().max(1.0);
     for (_, c) in scored {
-        if peaks.iter().all(|p| ((p.0 - c.0).powi(2) + (p.1 - c.1).powi(2)).sqrt() > 2.0 * unit) {
+        if peaks
+            .iter()
+            .all(|p| ((p.0 - c.0).powi(2) + (p.1 - c.1).powi(2)).sqrt() > 2.0 * unit)
+        {
             peaks.push(c);
             if peaks.len() == 3 {
                 break;
@@ -197,9 +230,15 @@ fn descend(scorer: &Scorer, src: &Pts, mut dst: Pts, dim: usize) -> (Homography,
             for k in 0..movable {
                 for (a, b) in [(step, 0.0), (-step, 0.0), (0.0, step), (0.0, -step)] {
                     let mut cand = dst;
-                    cand[k] = (dst[k].0 + ex.0 * a + ey.0 * b, dst[k].1 + ex.1 * a + ey.1 * b);
+                    cand[k] = (
+                        dst[k].0 + ex.0 * a + ey.0 * b,
+                        dst[k].1 + ex.1 * a + ey.1 * b,
+                    );
                     if dim < 25 {
-                        cand[3] = (cand[1].0 + cand[2].0 - cand[0].0, cand[1].1 + cand[2].1 - cand[0].1);
+                        cand[3] = (
+                            cand[1].0 + cand[2].0 - cand[0].0,
+                            cand[1].1 + cand[2].1 - cand[0].1,
+                        );
                     }
                     if let Some(hc) = homography(src, &cand) {
                         let s = scorer.score(&hc);

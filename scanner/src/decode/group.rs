@@ -63,7 +63,12 @@ fn make(f: &[Finder], ids: [usize; 3], bits: &BitImage, scale: f32) -> Option<Tr
     } else {
         (c, a, b, [ids[2], ids[0], ids[1]])
     };
-    let (px, py, qx, qy) = (p.x - corner.x, p.y - corner.y, q.x - corner.x, q.y - corner.y);
+    let (px, py, qx, qy) = (
+        p.x - corner.x,
+        p.y - corner.y,
+        q.x - corner.x,
+        q.y - corner.y,
+    );
     let (lp, lq) = ((px * px + py * py).sqrt(), (qx * qx + qy * qy).sqrt());
     if lp.max(lq) > 2.0 * lp.min(lq) || lp.min(lq) < 6.0 * mn {
         return None;
@@ -73,7 +78,11 @@ fn make(f: &[Finder], ids: [usize; 3], bits: &BitImage, scale: f32) -> Option<Tr
         return None;
     }
     // Image y points down: top-right × bottom-left has a positive cross product.
-    let (tr, bl, ids) = if px * qy - py * qx > 0.0 { (p, q, ci) } else { (q, p, [ci[0], ci[2], ci[1]]) };
+    let (tr, bl, ids) = if px * qy - py * qx > 0.0 {
+        (p, q, ci)
+    } else {
+        (q, p, [ci[0], ci[2], ci[1]])
+    };
     let tl = corner;
     let leg = |from: &Finder, to: &Finder, len: f32| {
         let (ux, uy) = ((to.x - from.x) / len, (to.y - from.y) / len);
@@ -95,9 +104,15 @@ fn make(f: &[Finder], ids: [usize; 3], bits: &BitImage, scale: f32) -> Option<Tr
     }
     let hits = (a.hits + b.hits + c.hits) as f32;
     let score = hits.ln() - 4.0 * cos.abs() - (mx / mn - 1.0) - (lp / lq).ln().abs();
-    Some(Triple { tl, tr, bl, ids, dims, score })
+    Some(Triple {
+        tl,
+        tr,
+        bl,
+        ids,
+        dims,
+        score,
+    })
 }
-
 
 /// The finder's module size measured along direction (ux, uy) (the code's own axis, so a
 /// rotated code does not inflate it); falls back to the scan estimate.

@@ -23,7 +23,10 @@ impl Homography {
     pub fn map(&self, u: f64, v: f64) -> (f64, f64) {
         let h = &self.0;
         let w = h[6] * u + h[7] * v + 1.0;
-        ((h[0] * u + h[1] * v + h[2]) / w, (h[3] * u + h[4] * v + h[5]) / w)
+        (
+            (h[0] * u + h[1] * v + h[2]) / w,
+            (h[3] * u + h[4] * v + h[5]) / w,
+        )
     }
 }
 

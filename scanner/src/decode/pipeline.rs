@@ -71,13 +71,27 @@ struct Detect {
 pub fn run(img: &GrayImage, opts: &Options) -> Vec<Decoded> {
     let start = Instant::now();
     let deadline = start + opts.budget;
-    let normal = Detect { coarse: false, inverted: false, tol: 0.5, halve: false };
+    let normal = Detect {
+        coarse: false,
+        inverted: false,
+        tol: 0.5,
+        halve: false,
+    };
     let mut ladder = vec![
         Strategy::Own(normal),
-        Strategy::Own(Detect { coarse: true, ..normal }),
-        Strategy::Own(Detect { inverted: true, ..normal }),
+        Strategy::Own(Detect {
+            coarse: true,
+            ..normal
+        }),
+        Strategy::Own(Detect {
+            inverted: true,
+            ..normal
+        }),
         Strategy::Plain,
-        Strategy::Own(Detect { halve: true, ..normal }),
+        Strategy::Own(Detect {
+            halve: true,
+            ..normal
+        }),
         Strategy::Own(Detect { tol: 0.8, ..normal }),
     ];
     if opts.rxing && cfg!(feature = "rxing") {
@@ -98,7 +112,11 @@ pub fn run(img: &GrayImage, opts: &Options) -> Vec<Decoded> {
         .unwrap_or_default();
         if !found.is_empty() {
             if std::env::var_os("FORMDESK_SCAN_DEBUG").is_some() {
-                eprintln!("strategy {i} read {} code(s) after {:.1} ms", found.len(), start.elapsed().as_secs_f64() * 1e3);
+                eprintln!(
+                    "strategy {i} read {} code(s) after {:.1} ms",
+                    found.len(),
+                    start.elapsed().as_secs_f64() * 1e3
+                );
             }
             return found;
         }
@@ -107,7 +125,11 @@ pub fn run(img: &GrayImage, opts: &Options) -> Vec<Decoded> {
 }
 
 fn detect(img: &GrayImage, d: Detect, deadline: Instant) -> Vec<Decoded> {
-    let (mut work, scale) = if d.halve { (halve(img), 2.0) } else { (img.clone(), 1.0) };
+    let (mut work, scale) = if d.halve {
+        (halve(img), 2.0)
+    } else {
+        (img.clone(), 1.0)
+    };
     if work.width() < 21 || work.height() < 21 {
         return Vec::new();
     }
@@ -129,11 +151,24 @@ fn detect(img: &GrayImage, d: Detect, deadline: Instant) -> Vec<Decoded> {
 }
 
 /// Finds finders in `found` (`k` times smaller than `work`), fits and decodes on `work`.
-fn decode_found(work: &GrayImage, bits: &BitImage, found: &BitImage, k: f32, d: Detect, scale: f32, deadline: Instant) -> Vec<Decoded> {
+fn decode_found(
+    work: &GrayImage,
+    bits: &BitImage,
+    found: &BitImage,
+    k: f32,
+    d: Detect,
+    scale: f32,
+    deadline: Instant,
+) -> Vec<Decoded> {
     let step = if found.height >= 480 { 2 } else { 1 };
     let finders: Vec<Finder> = find_finders(found, step, d.tol)
         .into_iter()
-        .map(|f| Finder { x: f.x * k, y: f.y * k, module: f.module * k, hits: f.hits })
+        .map(|f| Finder {
+            x: f.x * k,
+            y: f.y * k,
+            module: f.module * k,
+            hits: f.hits,
+        })
         .collect();
     let mut used = HashSet::new();
     let mut out = Vec::new();
@@ -160,22 +195,38 @@ fn decode_found(work: &GrayImage, bits: &BitImage, found: &BitImage, k: f32, d: 
         if debug {
             eprintln!("  triple {:?} finder agreement {agreement:.3}", t.ids);
         }
-        let Some((f, bytes)) = fit_and_decode(work, bits, t, debug) else { continue };
+        let Some((f, bytes)) = fit_and_decode(work, bits, t, debug) else {
+            continue;
+        };
         used.extend(t.ids);
         let dim = f.dim as f64;
         let corners = [(0.0, 0.0), (dim, 0.0), (dim, dim), (0.0, dim)].map(|(u, v)| {
             let (x, y) = f.h.map(u, v);
-            Point { x: x as f32 * scale, y: y as f32 * scale }
+            Point {
+                x: x as f32 * scale,
+                y: y as f32 * scale,
+            }
         });
-        out.push(Decoded { text: bytes_to_text(&bytes), bytes, corners });
+        out.push(Decoded {
+            text: bytes_to_text(&bytes),
+            bytes,
+            corners,
+        });
     }
     out
 }
 
 /// Tries the triple's candidate sizes, most likely first, until one decodes.
-fn fit_and_decode(work: &GrayImage, bits: &BitImage, t: &Triple, debug: bool) -> Option<(Fit, Vec<u8>)> {
+fn fit_and_decode(
+    work: &GrayImage,
+    bits: &BitImage,
+    t: &Triple,
+    debug: bool,
+) -> Option<(Fit, Vec<u8>)> {
     for &dim in &t.dims {
-        let Some(f) = fit(work, bits, t, dim) else { continue };
+        let Some(f) = fit(work, bits, t, dim) else {
+            continue;
+        };
         if debug {
             eprintln!("  triple {:?} dim {dim}: score {:.3}", t.ids, f.score);
         }
@@ -184,14 +235,6 @@ fn fit_and_decode(work: &GrayImage, bits: &BitImage, t: &Triple, debug: bool) ->
         }
         if let Some(bytes) = decode_fit(work, &f) {
             return Some((f, bytes));
-        }
-        if let Some(path) = std::env::var_os("FORMDESK_SCAN_DUMP").filter(|p| !std::path::Path::new(p).exists()) {
-            let n = f.dim as u32 * 8;
-            let img = GrayImage::from_fn(n, n, |x, y| {
-                let (px, py) = f.h.map(x as f64 / 8.0, y as f64 / 8.0);
-                image::Luma([super::sample::bilinear(work, px, py) as u8])
-            });
-            let _ = img.save(std::path::Path::new(&path));
         }
     }
     None

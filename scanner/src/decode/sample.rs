@@ -33,7 +33,13 @@ pub fn module_values(img: &GrayImage, fit: &Fit) -> Vec<f64> {
         for u in 0..d {
             let (cu, cv) = (u as f64 + 0.5, v as f64 + 0.5);
             let mut s = 0.0;
-            for (du, dv) in [(0.0, 0.0), (-0.2, -0.2), (0.2, -0.2), (-0.2, 0.2), (0.2, 0.2)] {
+            for (du, dv) in [
+                (0.0, 0.0),
+                (-0.2, -0.2),
+                (0.2, -0.2),
+                (-0.2, 0.2),
+                (0.2, 0.2),
+            ] {
                 let (x, y) = fit.h.map(cu + du, cv + dv);
                 s += bilinear(img, x, y);
             }
@@ -58,7 +64,9 @@ fn box_mean(vals: &[f64], d: usize, r: usize) -> Vec<f64> {
         let (y0, y1) = (y.saturating_sub(r), (y + r + 1).min(d));
         for x in 0..d {
             let (x0, x1) = (x.saturating_sub(r), (x + r + 1).min(d));
-            let s = pre[y1 * (d + 1) + x1] + pre[y0 * (d + 1) + x0] - pre[y0 * (d + 1) + x1] - pre[y1 * (d + 1) + x0];
+            let s = pre[y1 * (d + 1) + x1] + pre[y0 * (d + 1) + x0]
+                - pre[y0 * (d + 1) + x1]
+                - pre[y1 * (d + 1) + x0];
             out[y * d + x] = s / ((y1 - y0) * (x1 - x0)) as f64;
         }
     }
@@ -79,12 +87,6 @@ pub fn decode_fit(img: &GrayImage, fit: &Fit) -> Option<Vec<u8>> {
             })
             .collect();
         let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(d, |x, y| bits[y * d + x]));
-        if std::env::var("FORMDESK_SCAN_DEBUG").as_deref() == Ok("2") {
-            for y in 0..d {
-                eprintln!("{}", (0..d).map(|x| if bits[y * d + x] { '#' } else { '.' }).collect::<String>());
-            }
-            eprintln!("{:?}", grid.decode_to(&mut Vec::new()));
-        }
         let mut out = Vec::new();
         if grid.decode_to(&mut out).is_ok() {
             return Some(out);

@@ -19,9 +19,25 @@ pub fn decode_rxing(img: &GrayImage) -> Vec<Decoded> {
         return Vec::new();
     };
     let pts = r.getPoints();
-    let at = |i: usize| pts.get(i).map(|p| Point { x: p.x, y: p.y }).unwrap_or(Point { x: 0.0, y: 0.0 });
+    let at = |i: usize| {
+        pts.get(i)
+            .map(|p| Point { x: p.x, y: p.y })
+            .unwrap_or(Point { x: 0.0, y: 0.0 })
+    };
     // rxing reports bottom-left, top-left, top-right (finder centres) first.
-    let corners = [at(1), at(2), Point { x: at(2).x + at(0).x - at(1).x, y: at(2).y + at(0).y - at(1).y }, at(0)];
+    let corners = [
+        at(1),
+        at(2),
+        Point {
+            x: at(2).x + at(0).x - at(1).x,
+            y: at(2).y + at(0).y - at(1).y,
+        },
+        at(0),
+    ];
     let text = r.getText().to_owned();
-    vec![Decoded { bytes: text.as_bytes().to_vec(), text, corners }]
+    vec![Decoded {
+        bytes: text.as_bytes().to_vec(),
+        text,
+        corners,
+    }]
 }

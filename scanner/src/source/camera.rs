@@ -6,7 +6,10 @@
 use std::time::Instant;
 
 use nokhwa::pixel_format::LumaFormat;
-use nokhwa::utils::{ApiBackend, CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType, Resolution};
+use nokhwa::utils::{
+    ApiBackend, CameraFormat, CameraIndex, FrameFormat, RequestedFormat, RequestedFormatType,
+    Resolution,
+};
 use nokhwa::Camera;
 
 use super::{CameraInfo, Frame, FrameSource, PixelFormat};
@@ -20,7 +23,10 @@ pub fn list() -> Vec<CameraInfo> {
     found
         .into_iter()
         .filter_map(|c| match c.index() {
-            CameraIndex::Index(i) => Some(CameraInfo { index: *i, name: c.human_name() }),
+            CameraIndex::Index(i) => Some(CameraInfo {
+                index: *i,
+                name: c.human_name(),
+            }),
             CameraIndex::String(_) => None,
         })
         .collect()
@@ -40,15 +46,22 @@ impl CameraSource {
             Some(PixelFormat::Yuyv) => FrameFormat::YUYV,
             _ => FrameFormat::MJPEG,
         };
-        let wanted = RequestedFormat::new::<LumaFormat>(RequestedFormatType::Closest(CameraFormat::new(
-            Resolution::new(w, h),
-            frame_format,
-            30,
-        )));
-        let fail = |what: &str, e: nokhwa::NokhwaError| Error::Camera(format!("camera {index}: {what}: {e}"));
-        let mut camera = Camera::new(CameraIndex::Index(index), wanted).map_err(|e| fail("cannot open", e))?;
-        camera.open_stream().map_err(|e| fail("cannot start streaming (busy?)", e))?;
-        Ok(CameraSource { camera, index, seq: 0 })
+        let wanted = RequestedFormat::new::<LumaFormat>(RequestedFormatType::Closest(
+            CameraFormat::new(Resolution::new(w, h), frame_format, 30),
+        ));
+        let fail = |what: &str, e: nokhwa::NokhwaError| {
+            Error::Camera(format!("camera {index}: {what}: {e}"))
+        };
+        let mut camera =
+            Camera::new(CameraIndex::Index(index), wanted).map_err(|e| fail("cannot open", e))?;
+        camera
+            .open_stream()
+            .map_err(|e| fail("cannot start streaming (busy?)", e))?;
+        Ok(CameraSource {
+            camera,
+            index,
+            seq: 0,
+        })
     }
 }
 
@@ -64,12 +77,21 @@ impl FrameSource for CameraSource {
             .map_err(|e| Error::Camera(format!("camera {index}: bad frame: {e}")))?;
         let seq = self.seq;
         self.seq += 1;
-        Ok(Frame { gray, seq, captured: Instant::now() })
+        Ok(Frame {
+            gray,
+            seq,
+            captured: Instant::now(),
+        })
     }
 
     fn describe(&self) -> String {
         let f = self.camera.camera_format();
-        format!("camera {} ({}, {})", self.index, self.camera.info().human_name(), f)
+        format!(
+            "camera {} ({}, {})",
+            self.index,
+            self.camera.info().human_name(),
+            f
+        )
     }
 }
 

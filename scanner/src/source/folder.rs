@@ -18,24 +18,38 @@ pub struct FolderSource {
 impl FolderSource {
     /// Opens `dir`; `fps` paces the frames (`None`: as fast as they are read).
     pub fn open(dir: &Path, fps: Option<f64>) -> Result<Self> {
-        let io = |source| Error::Io { path: dir.to_owned(), source };
+        let io = |source| Error::Io {
+            path: dir.to_owned(),
+            source,
+        };
         let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
             .map_err(io)?
             .filter_map(|e| e.ok().map(|e| e.path()))
             .filter(|p| {
-                p.extension()
-                    .and_then(|e| e.to_str())
-                    .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg" | "webp"))
+                p.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                    matches!(
+                        e.to_ascii_lowercase().as_str(),
+                        "png" | "jpg" | "jpeg" | "webp"
+                    )
+                })
             })
             .collect();
         files.sort();
         if files.is_empty() {
             return Err(Error::Io {
                 path: dir.to_owned(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no PNG, JPEG or WebP images in folder"),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no PNG, JPEG or WebP images in folder",
+                ),
             });
         }
-        Ok(FolderSource { dir: dir.to_owned(), files, next: 0, pace: Pace::new(fps) })
+        Ok(FolderSource {
+            dir: dir.to_owned(),
+            files,
+            next: 0,
+            pace: Pace::new(fps),
+        })
     }
 }
 
@@ -46,10 +60,18 @@ impl FrameSource for FolderSource {
         self.pace.wait();
         let seq = self.next as u64;
         self.next += 1;
-        Ok(Frame { gray, seq, captured: Instant::now() })
+        Ok(Frame {
+            gray,
+            seq,
+            captured: Instant::now(),
+        })
     }
 
     fn describe(&self) -> String {
-        format!("folder {} ({} images)", self.dir.display(), self.files.len())
+        format!(
+            "folder {} ({} images)",
+            self.dir.display(),
+            self.files.len()
+        )
     }
 }

@@ -75,11 +75,15 @@ impl std::str::FromStr for SourceSpec {
             spec: spec.to_owned(),
             reason: reason.to_owned(),
         };
-        let (kind, rest) = spec.split_once(':').ok_or_else(|| bad("expected camera:N, folder:DIR or file:PATH"))?;
+        let (kind, rest) = spec
+            .split_once(':')
+            .ok_or_else(|| bad("expected camera:N, folder:DIR or file:PATH"))?;
         match kind {
             "folder" if !rest.is_empty() => Ok(SourceSpec::Folder(rest.into())),
             "file" if !rest.is_empty() => Ok(SourceSpec::File(rest.into())),
-            "camera" => parse_camera(rest).ok_or_else(|| bad("expected camera:N[@WxH][:mjpeg|:yuyv]")),
+            "camera" => {
+                parse_camera(rest).ok_or_else(|| bad("expected camera:N[@WxH][:mjpeg|:yuyv]"))
+            }
             _ => Err(bad("expected camera:N, folder:DIR or file:PATH")),
         }
     }
@@ -117,7 +121,11 @@ impl SourceSpec {
         match self {
             SourceSpec::Folder(dir) => Ok(Box::new(FolderSource::open(dir, Some(30.0))?)),
             SourceSpec::File(path) => Ok(Box::new(VideoSource::open(path, None)?)),
-            SourceSpec::Camera { index, resolution, format } => open_camera(*index, *resolution, *format),
+            SourceSpec::Camera {
+                index,
+                resolution,
+                format,
+            } => open_camera(*index, *resolution, *format),
         }
     }
 }
@@ -136,12 +144,20 @@ pub fn list_cameras() -> Vec<CameraInfo> {
 }
 
 #[cfg(feature = "camera")]
-fn open_camera(index: u32, res: Option<(u32, u32)>, fmt: Option<PixelFormat>) -> Result<Box<dyn FrameSource>> {
+fn open_camera(
+    index: u32,
+    res: Option<(u32, u32)>,
+    fmt: Option<PixelFormat>,
+) -> Result<Box<dyn FrameSource>> {
     Ok(Box::new(camera::CameraSource::open(index, res, fmt)?))
 }
 
 #[cfg(not(feature = "camera"))]
-fn open_camera(index: u32, _: Option<(u32, u32)>, _: Option<PixelFormat>) -> Result<Box<dyn FrameSource>> {
+fn open_camera(
+    index: u32,
+    _: Option<(u32, u32)>,
+    _: Option<PixelFormat>,
+) -> Result<Box<dyn FrameSource>> {
     Err(Error::Camera(format!(
         "cannot open camera {index}: this build has no camera support (feature \"camera\")"
     )))

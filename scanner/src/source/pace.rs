@@ -12,7 +12,9 @@ pub struct Pace {
 impl Pace {
     pub fn new(fps: Option<f64>) -> Self {
         Pace {
-            period: fps.filter(|f| *f > 0.0).map(|f| Duration::from_secs_f64(1.0 / f)),
+            period: fps
+                .filter(|f| *f > 0.0)
+                .map(|f| Duration::from_secs_f64(1.0 / f)),
             next: None,
         }
     }

@@ -22,7 +22,10 @@ enum Kind {
         height: u32,
         chroma: usize,
     },
-    Mjpeg { data: Vec<u8>, frames: Vec<(usize, usize)> },
+    Mjpeg {
+        data: Vec<u8>,
+        frames: Vec<(usize, usize)>,
+    },
     Still(GrayImage),
 }
 
@@ -43,8 +46,15 @@ impl VideoSource {
 
     /// As `open`, choosing whether the video restarts at its end.
     pub fn open_with(path: &Path, fps: Option<f64>, looping: bool) -> Result<Self> {
-        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-        let io = |source| Error::Io { path: path.to_owned(), source };
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let io = |source| Error::Io {
+            path: path.to_owned(),
+            source,
+        };
         let (kind, file_fps) = match ext.as_str() {
             "y4m" => open_y4m(path, File::open(path).map_err(io)?)?,
             "mjpeg" | "mjpg" => {
@@ -58,7 +68,14 @@ impl VideoSource {
             _ => (Kind::Still(gray_from_file(path)?), None),
         };
         let rate = fps.or(file_fps).unwrap_or(30.0);
-        Ok(VideoSource { path: path.to_owned(), kind, looping, index: 0, seq: 0, pace: Pace::new(Some(rate)) })
+        Ok(VideoSource {
+            path: path.to_owned(),
+            kind,
+            looping,
+            index: 0,
+            seq: 0,
+            pace: Pace::new(Some(rate)),
+        })
     }
 
     fn read(&mut self) -> Result<Option<GrayImage>> {
@@ -74,11 +91,21 @@ impl VideoSource {
                 let (a, b) = frames[self.index];
                 gray_from_bytes(&data[a..b]).map(Some)
             }
-            Kind::Y4m { reader, data_start, width, height, chroma } => {
-                let mut img = read_y4m_frame(reader, *width, *height, *chroma).map_err(|e| video_err(&self.path, &e))?;
+            Kind::Y4m {
+                reader,
+                data_start,
+                width,
+                height,
+                chroma,
+            } => {
+                let mut img = read_y4m_frame(reader, *width, *height, *chroma)
+                    .map_err(|e| video_err(&self.path, &e))?;
                 if img.is_none() && self.looping && self.index > 0 {
-                    reader.seek(SeekFrom::Start(*data_start)).map_err(|e| video_err(&self.path, &e.to_string()))?;
-                    img = read_y4m_frame(reader, *width, *height, *chroma).map_err(|e| video_err(&self.path, &e))?;
+                    reader
+                        .seek(SeekFrom::Start(*data_start))
+                        .map_err(|e| video_err(&self.path, &e.to_string()))?;
+                    img = read_y4m_frame(reader, *width, *height, *chroma)
+                        .map_err(|e| video_err(&self.path, &e))?;
                 }
                 Ok(img)
             }
@@ -93,7 +120,11 @@ impl FrameSource for VideoSource {
         self.pace.wait();
         let seq = self.seq;
         self.seq += 1;
-        Ok(Frame { gray, seq, captured: Instant::now() })
+        Ok(Frame {
+            gray,
+            seq,
+            captured: Instant::now(),
+        })
     }
 
     fn describe(&self) -> String {
@@ -102,14 +133,19 @@ impl FrameSource for VideoSource {
 }
 
 fn video_err(path: &Path, message: &str) -> Error {
-    Error::Video { path: path.to_owned(), message: message.to_owned() }
+    Error::Video {
+        path: path.to_owned(),
+        message: message.to_owned(),
+    }
 }
 
 /// Parses the Y4M stream header; returns the reader positioned at the first frame.
 fn open_y4m(path: &Path, file: File) -> Result<(Kind, Option<f64>)> {
     let mut reader = BufReader::new(file);
     let mut header = String::new();
-    reader.read_line(&mut header).map_err(|e| video_err(path, &e.to_string()))?;
+    reader
+        .read_line(&mut header)
+        .map_err(|e| video_err(path, &e.to_string()))?;
     let mut params = header.trim_end().split(' ');
     if params.next() != Some("YUV4MPEG2") {
         return Err(video_err(path, "not a YUV4MPEG2 file"));
@@ -140,16 +176,41 @@ fn open_y4m(path: &Path, file: File) -> Result<(Kind, Option<f64>)> {
         "444" => 2 * (w * h) as usize,
         "444alpha" => 3 * (w * h) as usize,
         "mono" => 0,
-        other => return Err(video_err(path, &format!("unsupported colour space C{other}"))),
+        other => {
+            return Err(video_err(
+                path,
+                &format!("unsupported colour space C{other}"),
+            ))
+        }
     };
-    let data_start = reader.stream_position().map_err(|e| video_err(path, &e.to_string()))?;
-    Ok((Kind::Y4m { reader, data_start, width: w, height: h, chroma }, fps))
+    let data_start = reader
+        .stream_position()
+        .map_err(|e| video_err(path, &e.to_string()))?;
+    Ok((
+        Kind::Y4m {
+            reader,
+            data_start,
+            width: w,
+            height: h,
+            chroma,
+        },
+        fps,
+    ))
 }
 
 /// Reads one Y4M frame (luma only); `Ok(None)` at the end of the stream.
-fn read_y4m_frame(r: &mut BufReader<File>, w: u32, h: u32, chroma: usize) -> std::result::Result<Option<GrayImage>, String> {
+fn read_y4m_frame(
+    r: &mut BufReader<File>,
+    w: u32,
+    h: u32,
+    chroma: usize,
+) -> std::result::Result<Option<GrayImage>, String> {
     let mut line = Vec::new();
-    let n = r.by_ref().take(256).read_until(b'\n', &mut line).map_err(|e| e.to_string())?;
+    let n = r
+        .by_ref()
+        .take(256)
+        .read_until(b'\n', &mut line)
+        .map_err(|e| e.to_string())?;
     if n == 0 {
         return Ok(None);
     }
@@ -157,8 +218,10 @@ fn read_y4m_frame(r: &mut BufReader<File>, w: u32, h: u32, chroma: usize) -> std
         return Err("malformed FRAME header".into());
     }
     let mut luma = vec![0u8; (w * h) as usize];
-    r.read_exact(&mut luma).map_err(|e| format!("truncated frame: {e}"))?;
-    std::io::copy(&mut r.by_ref().take(chroma as u64), &mut std::io::sink()).map_err(|e| e.to_string())?;
+    r.read_exact(&mut luma)
+        .map_err(|e| format!("truncated frame: {e}"))?;
+    std::io::copy(&mut r.by_ref().take(chroma as u64), &mut std::io::sink())
+        .map_err(|e| e.to_string())?;
     Ok(GrayImage::from_raw(w, h, luma))
 }
 

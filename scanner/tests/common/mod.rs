@@ -18,7 +18,10 @@ pub fn frame(text: Option<&str>, w: u32, h: u32) -> GrayImage {
         for y in 0..(n + 8) * px {
             for x in 0..(n + 8) * px {
                 let (mx, my) = ((x / px) as i64 - 4, (y / px) as i64 - 4);
-                let dark = mx >= 0 && my >= 0 && mx < n as i64 && my < n as i64
+                let dark = mx >= 0
+                    && my >= 0
+                    && mx < n as i64
+                    && my < n as i64
                     && colors[(my as u32 * n + mx as u32) as usize] == qrcode::Color::Dark;
                 img.put_pixel(30 + x, 30 + y, Luma([if dark { 25 } else { 230 }]));
             }
@@ -44,7 +47,9 @@ pub fn write_y4m(path: &Path, frames: &[GrayImage], fps: u32) {
 pub fn write_mjpeg(path: &Path, frames: &[GrayImage]) {
     let mut out = Vec::new();
     for img in frames {
-        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90).encode_image(img).unwrap();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+            .encode_image(img)
+            .unwrap();
     }
     std::fs::write(path, out).unwrap();
 }

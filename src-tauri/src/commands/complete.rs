@@ -15,5 +15,8 @@ pub async fn complete_form<R: Runtime>(
     provenance: Map<String, Value>,
 ) -> Result<Completed, AppError> {
     state.desk.attach_window(window.label(), &form_id).await?;
-    state.desk.complete(window.label(), &values, &provenance).await
+    state
+        .desk
+        .complete(window.label(), &values, &provenance)
+        .await
 }

@@ -13,7 +13,11 @@ static NEXT_WINDOW: AtomicU32 = AtomicU32::new(1);
 
 /// Opens a new window for `form_id` (several may be open at once); returns its label.
 #[tauri::command]
-pub async fn open_form_window<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>, form_id: String) -> Result<String, AppError> {
+pub async fn open_form_window<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, AppState>,
+    form_id: String,
+) -> Result<String, AppError> {
     let form = state.desk.form(&form_id).await?;
     let label = format!("form-{}", NEXT_WINDOW.fetch_add(1, Ordering::Relaxed));
     let url = WebviewUrl::App(format!("index.html#form={}", form.id).into());
@@ -27,11 +31,19 @@ pub async fn open_form_window<R: Runtime>(app: AppHandle<R>, state: State<'_, Ap
 
 /// The definition of the calling window's form (and registers the window for it).
 #[tauri::command]
-pub async fn form_definition<R: Runtime>(window: Window<R>, state: State<'_, AppState>, form_id: String) -> Result<FormDef, AppError> {
+pub async fn form_definition<R: Runtime>(
+    window: Window<R>,
+    state: State<'_, AppState>,
+    form_id: String,
+) -> Result<FormDef, AppError> {
     state.desk.attach_window(window.label(), &form_id).await
 }
 
 #[tauri::command]
-pub async fn validate_values(state: State<'_, AppState>, form_id: String, values: Map<String, Value>) -> Result<Vec<FieldError>, AppError> {
+pub async fn validate_values(
+    state: State<'_, AppState>,
+    form_id: String,
+    values: Map<String, Value>,
+) -> Result<Vec<FieldError>, AppError> {
     state.desk.validate(&form_id, &values).await
 }

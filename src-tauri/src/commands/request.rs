@@ -7,12 +7,19 @@ use crate::AppState;
 
 /// `form_id` is checked against the window's form, so a stale view cannot ask for another.
 #[tauri::command]
-pub async fn new_request<R: Runtime>(window: Window<R>, state: State<'_, AppState>, form_id: String) -> Result<RequestView, AppError> {
+pub async fn new_request<R: Runtime>(
+    window: Window<R>,
+    state: State<'_, AppState>,
+    form_id: String,
+) -> Result<RequestView, AppError> {
     state.desk.attach_window(window.label(), &form_id).await?;
     state.desk.new_request(window.label()).await
 }
 
 #[tauri::command]
-pub fn subscription_state<R: Runtime>(window: Window<R>, state: State<'_, AppState>) -> Result<SubscriptionState, AppError> {
+pub fn subscription_state<R: Runtime>(
+    window: Window<R>,
+    state: State<'_, AppState>,
+) -> Result<SubscriptionState, AppError> {
     Ok(state.desk.windows.subscription(window.label()))
 }

@@ -5,7 +5,9 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
-use tauri::test::{get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
 use tauri::webview::InvokeRequest;
 use tauri::{Listener, Manager, WebviewWindow, WebviewWindowBuilder};
 
@@ -24,9 +26,20 @@ fn start() -> TestApp {
     std::env::set_var("FORMDESK_DATA_DIR", dir.path());
     std::env::remove_var("FORMDESK_RELAY_URL");
     std::env::remove_var("FORMDESK_CAMERA");
-    let app = app_builder(mock_builder()).build(mock_context(noop_assets())).unwrap();
-    let window = WebviewWindowBuilder::new(&app, "form-test", Default::default()).build().unwrap();
-    TestApp { app, window, _dir: dir }
+    let app = app_builder(mock_builder())
+        .build(mock_context(noop_assets()))
+        .unwrap();
+    // The real runtime runs the setup hook when its event loop starts; the mock one has no
+    // loop, so the test runs the same function.
+    crate::setup(app.handle()).unwrap();
+    let window = WebviewWindowBuilder::new(&app, "form-test", Default::default())
+        .build()
+        .unwrap();
+    TestApp {
+        app,
+        window,
+        _dir: dir,
+    }
 }
 
 fn invoke(t: &TestApp, cmd: &str, body: Value) -> Result<Value, Value> {
@@ -62,7 +75,19 @@ fn embedded_relay_serves_forms_and_a_window_gets_a_signed_request() {
     let t = start();
     wait_online(&t);
     let forms = invoke(&t, "list_forms", json!({})).unwrap();
-    let form = forms.as_array().unwrap().iter().find(|f| f["fields"].as_array().unwrap().iter().any(|x| x.get("prefill").is_some())).expect("a prefillable form").clone();
+    let form = forms
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            f["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|x| x.get("prefill").is_some())
+        })
+        .expect("a prefillable form")
+        .clone();
     let id = form["id"].as_str().unwrap();
     let def = invoke(&t, "form_definition", json!({"formId": id})).unwrap();
     assert_eq!(def["id"], id);
@@ -71,11 +96,23 @@ fn embedded_relay_serves_forms_and_a_window_gets_a_signed_request() {
     assert!(req["qr"].as_str().unwrap().starts_with("FDR"), "{req}");
     assert!(req["qrSvg"].as_str().unwrap().contains("<svg"));
     assert_eq!(req["matchCode"].as_str().unwrap().len(), 3);
-    let keys: Vec<&str> = req.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys.len(), 5, "only public parts go to the webview: {keys:?}");
+    let keys: Vec<&str> = req
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys.len(),
+        5,
+        "only public parts go to the webview: {keys:?}"
+    );
 
     let errors = invoke(&t, "validate_values", json!({"formId": id, "values": {}})).unwrap();
-    assert!(!errors.as_array().unwrap().is_empty(), "required fields are reported");
+    assert!(
+        !errors.as_array().unwrap().is_empty(),
+        "required fields are reported"
+    );
     t.app.state::<AppState>().scanner.stop();
 }
 
@@ -86,33 +123,61 @@ fn sealed_answer_reaches_only_the_window_that_holds_the_key() {
     wait_online(&t);
     let forms = invoke(&t, "list_forms", json!({})).unwrap();
     let form: formdesk_protocol::FormDef = serde_json::from_value(
-        forms.as_array().unwrap().iter().find(|f| f["fields"].as_array().unwrap().iter().any(|x| x.get("prefill").is_some())).unwrap().clone(),
+        forms
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| {
+                f["fields"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|x| x.get("prefill").is_some())
+            })
+            .unwrap()
+            .clone(),
     )
     .unwrap();
     let (tx, rx) = mpsc::channel::<String>();
     let tx2 = tx.clone();
-    t.app.listen_any("form-filled", move |e| drop(tx.send(e.payload().to_string())));
-    t.app.listen_any("form-subscription", move |e| drop(tx2.send(e.payload().to_string())));
+    t.app.listen_any("form-filled", move |e| {
+        drop(tx.send(e.payload().to_string()))
+    });
+    t.app.listen_any("form-subscription", move |e| {
+        drop(tx2.send(e.payload().to_string()))
+    });
     let req = invoke(&t, "new_request", json!({"formId": form.id})).unwrap();
     let deadline = Instant::now() + Duration::from_secs(10);
-    while rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).expect("subscribed event") != "\"subscribed\"" {}
+    while rx
+        .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+        .expect("subscribed event")
+        != "\"subscribed\""
+    {}
 
     let desk = t.app.state::<AppState>().desk.clone();
     let rt = tauri::async_runtime::handle();
     let office = rt.block_on(async { desk.rest().await.unwrap().office_key().await.unwrap() });
-    let office = formdesk_protocol::qr::OfficePublicKey::from_base64url(&office.public_key).unwrap();
+    let office =
+        formdesk_protocol::qr::OfficePublicKey::from_base64url(&office.public_key).unwrap();
     let now = crate::outbox::now_secs();
-    let verified = formdesk_protocol::qr::verify_request(req["qr"].as_str().unwrap(), &[office], now).unwrap();
+    let verified =
+        formdesk_protocol::qr::verify_request(req["qr"].as_str().unwrap(), &[office], now).unwrap();
     let key = form.template()[0].clone();
-    let answer = vec![(key.clone(), formdesk_protocol::qr::FieldOutcome::Shared("Ada".into()))];
-    let sealed = formdesk_protocol::qr::seal_response(&verified, &answer, &mut rand_core::OsRng).unwrap();
+    let answer = vec![(
+        key.clone(),
+        formdesk_protocol::qr::FieldOutcome::Shared("Ada".into()),
+    )];
+    let sealed =
+        formdesk_protocol::qr::seal_response(&verified, &answer, &mut rand_core::OsRng).unwrap();
     // The webcam path: posted still sealed, as a phone would.
     let created = rt.block_on(desk.submit_scanned(&sealed)).unwrap();
     assert_eq!(created.delivered_to, 1);
 
     let deadline = Instant::now() + Duration::from_secs(10);
     let filled = loop {
-        let msg = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).expect("form-filled event");
+        let msg = rx
+            .recv_timeout(deadline.saturating_duration_since(Instant::now()))
+            .expect("form-filled event");
         if msg.contains("submissionId") {
             break serde_json::from_str::<Value>(&msg).unwrap();
         }

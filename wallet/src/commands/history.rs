@@ -17,7 +17,13 @@ pub fn run(home: &Home, json: bool) -> Result<()> {
     }
     for e in &history {
         let count = |o: &str| e.fields.iter().filter(|f| f.outcome == o).count();
-        println!("{}  {} / {}  {}", show::time(e.at), e.office_name, e.desk_label, e.form_title);
+        println!(
+            "{}  {} / {}  {}",
+            show::time(e.at),
+            e.office_name,
+            e.desk_label,
+            e.form_title
+        );
         println!("  request {}  matching code {}", e.request_id, e.match_code);
         println!(
             "  shared {}, declined {}, unavailable {}",
@@ -34,7 +40,11 @@ pub fn run(home: &Home, json: bool) -> Result<()> {
             None => println!("  deletion not confirmed"),
             Some(r) => println!(
                 "  deletion confirmed: relay deleted {} on {}; office keeps {} for {} days",
-                if r.fields_received.is_empty() { "nothing".to_string() } else { r.fields_received.join(", ") },
+                if r.fields_received.is_empty() {
+                    "nothing".to_string()
+                } else {
+                    r.fields_received.join(", ")
+                },
                 show::time(r.relay_deleted_at),
                 r.office_retains,
                 r.office_retention_days

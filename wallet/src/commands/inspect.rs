@@ -16,12 +16,22 @@ pub fn run(home: &Home, path: &Path) -> Result<()> {
     let keys: Vec<_> = trusted.iter().map(|t| t.key).collect();
     match verify_request(&text, &keys, now()) {
         Ok(req) => {
-            let name = trusted.iter().find(|t| t.key == req.office_key).map_or("", |t| t.name.as_str());
-            let sig = format!("valid, trusted office key \"{name}\" ({})", req.office_key.fingerprint());
+            let name = trusted
+                .iter()
+                .find(|t| t.key == req.office_key)
+                .map_or("", |t| t.name.as_str());
+            let sig = format!(
+                "valid, trusted office key \"{name}\" ({})",
+                req.office_key.fingerprint()
+            );
             print!("{}", show::request(&req.body, &sig));
             Ok(())
         }
-        Err(err @ (Error::UntrustedOfficeKey { .. } | Error::Expired { .. } | Error::NotYetValid { .. })) => {
+        Err(
+            err @ (Error::UntrustedOfficeKey { .. }
+            | Error::Expired { .. }
+            | Error::NotYetValid { .. }),
+        ) => {
             if let Ok(u) = decode_request_unverified(&text) {
                 let sig = format!("NOT ACCEPTED: {err}");
                 print!("{}", show::request(&u.body, &sig));

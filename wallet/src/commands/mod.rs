@@ -28,7 +28,13 @@ pub fn run(cli: Cli) -> Result<()> {
             yes,
         } => {
             let profile = profile.unwrap_or_else(|| home.default_profile());
-            let opts = respond::Options { profile, out, set, decline, yes };
+            let opts = respond::Options {
+                profile,
+                out,
+                set,
+                decline,
+                yes,
+            };
             respond::run(&home, &request, opts)
         }
         Command::Receipt { receipt } => receipt::run(&home, &receipt),
@@ -38,5 +44,7 @@ pub fn run(cli: Cli) -> Result<()> {
 
 /// Unix seconds now.
 pub fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }

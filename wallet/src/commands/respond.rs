@@ -27,7 +27,12 @@ pub fn run(home: &Home, path: &Path, opts: Options) -> Result<()> {
     let text = crate::scan::read_code(path)?;
     let req = verify_request(&text, &home.trusted_keys()?, now())?;
     let sets = parse_sets(&opts.set)?;
-    check_named_keys(&req, sets.iter().map(|(k, _)| k.as_str()).chain(opts.decline.iter().map(String::as_str)))?;
+    check_named_keys(
+        &req,
+        sets.iter()
+            .map(|(k, _)| k.as_str())
+            .chain(opts.decline.iter().map(String::as_str)),
+    )?;
     eprint!("{}", show::request(&req.body, "valid, trusted office key"));
 
     let mut profile = read_profile(&opts.profile)?;
@@ -41,12 +46,16 @@ pub fn run(home: &Home, path: &Path, opts: Options) -> Result<()> {
 
     let response = seal_response(&req, &answers, &mut OsRng)?;
     let png = render_png(&response, EcLevel::M)?;
-    std::fs::write(&opts.out, png).with_context(|| format!("cannot write {}", opts.out.display()))?;
+    std::fs::write(&opts.out, png)
+        .with_context(|| format!("cannot write {}", opts.out.display()))?;
     if changed {
         save_profile(&opts.profile, &profile)?;
     }
     record(home, &req, &answers)?;
-    let shared = answers.iter().filter(|(_, o)| matches!(o, FieldOutcome::Shared(_))).count();
+    let shared = answers
+        .iter()
+        .filter(|(_, o)| matches!(o, FieldOutcome::Shared(_)))
+        .count();
     println!(
         "response written to {} ({shared} of {} fields shared); show it to the desk's camera",
         opts.out.display(),
@@ -102,7 +111,10 @@ fn decide(
             f.key
         );
     }
-    let v = prompt::ask(&format!("{label} [{}] ({}) — empty to leave it out:", f.key, f.purpose))?;
+    let v = prompt::ask(&format!(
+        "{label} [{}] ({}) — empty to leave it out:",
+        f.key, f.purpose
+    ))?;
     if v.is_empty() {
         return Ok(FieldOutcome::Unavailable);
     }

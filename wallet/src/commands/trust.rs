@@ -20,13 +20,20 @@ pub fn run(home: &Home, action: TrustAction) -> Result<()> {
 
 fn add(home: &Home, arg: &str, name: Option<String>) -> Result<()> {
     let text = key_text(arg)?;
-    let (key, shown_name) = OfficePublicKey::parse_any(&text).context("cannot add the office key")?;
-    let name = name.or(shown_name).unwrap_or_else(|| "unnamed office".into());
+    let (key, shown_name) =
+        OfficePublicKey::parse_any(&text).context("cannot add the office key")?;
+    let name = name
+        .or(shown_name)
+        .unwrap_or_else(|| "unnamed office".into());
     let mut keys = home.trusted()?;
     if let Some(existing) = keys.iter_mut().find(|k| k.key == key) {
         existing.name = name.clone();
     } else {
-        keys.push(TrustedKey { key, name: name.clone(), added_at: now() });
+        keys.push(TrustedKey {
+            key,
+            name: name.clone(),
+            added_at: now(),
+        });
     }
     home.save_trusted(&keys)?;
     println!("trusted: {name} (fingerprint {})", key.fingerprint());
@@ -39,10 +46,12 @@ fn key_text(arg: &str) -> Result<String> {
     if !path.is_file() {
         return Ok(arg.to_string());
     }
-    let is_image = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "png" | "jpg" | "jpeg" | "webp"));
+    let is_image = path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+        matches!(
+            e.to_ascii_lowercase().as_str(),
+            "png" | "jpg" | "jpeg" | "webp"
+        )
+    });
     if is_image {
         crate::scan::read_code(path)
     } else {
@@ -56,7 +65,12 @@ fn list(home: &Home) -> Result<()> {
         println!("no trusted office keys (add one with: formdesk-wallet trust add FDK1:...)");
     }
     for k in keys {
-        println!("{}  {}  {}", k.key.fingerprint(), k.name, k.key.to_base64url());
+        println!(
+            "{}  {}  {}",
+            k.key.fingerprint(),
+            k.name,
+            k.key.to_base64url()
+        );
     }
     Ok(())
 }

@@ -25,6 +25,8 @@ export class QrScanner {
   private detector: Detector | null = null;
   private readonly canvas = document.createElement("canvas");
   private busy = false;
+  /** Set by `stop()`; a `start()` still awaiting the camera then releases it at once. */
+  private stopped = false;
 
   constructor(
     private readonly video: HTMLVideoElement,
@@ -38,24 +40,32 @@ export class QrScanner {
       );
       return;
     }
+    let stream: MediaStream;
     try {
-      this.stream = await navigator.mediaDevices.getUserMedia({
+      stream = await navigator.mediaDevices.getUserMedia({
         video: { facingMode: { ideal: "environment" } },
         audio: false,
       });
     } catch (e) {
-      this.handlers.onError(cameraErrorMessage(e));
+      if (!this.stopped) this.handlers.onError(cameraErrorMessage(e));
       return;
     }
     this.detector = await makeDetector();
+    if (this.stopped) {
+      // Cancelled (or a code was pasted) while the camera was opening: no late scans.
+      stream.getTracks().forEach((t) => t.stop());
+      return;
+    }
+    this.stream = stream;
     this.video.srcObject = this.stream;
     this.video.setAttribute("playsinline", "true");
     this.video.muted = true;
     await this.video.play().catch(() => undefined);
-    this.schedule();
+    if (this.stream) this.schedule();
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.timer !== null) window.clearTimeout(this.timer);
     this.timer = null;
     this.stream?.getTracks().forEach((t) => t.stop());

@@ -55,3 +55,16 @@ export function scanScreen(title: string, hint: string, onText: (text: string) =
   });
   void active.start();
 }
+
+/** A folded "paste the code text" box (no camera involved): for phones without a camera,
+ *  codes received as text, and accessibility tools. */
+export function pasteBox(testid: string, summary: string, onText: (text: string) => void): HTMLElement {
+  const area = h("textarea", { placeholder: "Paste the code text (FDR1:…, FDK1:…, FDD1:…)", "data-testid": `${testid}-text` });
+  return h(
+    "details",
+    { class: "card", "data-testid": testid },
+    h("summary", {}, summary),
+    area,
+    button("Use pasted text", () => area.value.trim() && onText(area.value.trim()), "", `${testid}-go`),
+  );
+}

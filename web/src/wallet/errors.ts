@@ -18,7 +18,7 @@ export function explain(e: unknown): Explained {
     update_needed: "Update needed",
     truncated: "Incomplete code",
     malformed: "Damaged code",
-    bad_signature: "Forged or altered request",
+    bad_signature: "Forged or altered code",
     untrusted: "Unknown office",
     expired: "This request has expired",
     not_yet_valid: "Check your phone's clock",

@@ -4,7 +4,7 @@
 
 import { CLOCK_SKEW_SECS, QrError, type VerifiedRequest, decodeRequestUnverified, fingerprint, keyToBase64Url, matchCode, requestIdHex, retentionStatement, sealResponse, sniff, verifyReceipt, verifyRequest } from "../shared/qr";
 import { qrSvg } from "../shared/qrview";
-import { scanScreen, stopScanning } from "../shared/scanview";
+import { pasteBox, scanScreen, stopScanning } from "../shared/scanview";
 import { button, h, notice, registerServiceWorker, show } from "../shared/ui";
 import { explain } from "./errors";
 import { historyList } from "./history";
@@ -39,6 +39,7 @@ async function home(msg?: HTMLElement): Promise<void> {
       h("h1", {}, "Share your details at the counter"),
       h("p", {}, "Scan the code on the desk's screen. You see who asks for what and why, and decide field by field."),
       button("Scan a code", () => scan(), "primary", "scan"),
+      pasteBox("home-paste", "No camera? Paste a code", (t) => void route(t)),
       trusted.length === 0 ? notice("info", "No trusted office yet", "Add the office's key first: scan the office key QR shown at the counter (Offices).") : null,
       nav(),
     ),
@@ -90,6 +91,7 @@ function showRequestError(e: unknown, text: string): Promise<void> {
       /* the plain message is enough */
     }
     extra.push(button("Add an office key", () => scanScreen("Scan the office key", "The office key QR (FDK1) is shown at the counter.", (t) => void route(t), () => void home()), "primary", "add-office"));
+    extra.push(pasteBox("key-paste", "Paste the office key instead", (t) => void route(t)));
   }
   show(
     h(
@@ -182,6 +184,7 @@ async function history(msg?: HTMLElement): Promise<void> {
       h("h1", {}, "Sharing history"),
       h("p", { class: "muted" }, "What you shared, with whom, and what they promised. No values are kept here."),
       button("Scan a deletion receipt", () => scanScreen("Scan the deletion receipt", "The desk shows it when your form is complete.", (t) => void route(t), () => void history()), "primary", "scan-receipt"),
+      pasteBox("receipt-paste", "Paste a receipt instead", (t) => void route(t)),
       historyList(entries),
       nav(),
     ),

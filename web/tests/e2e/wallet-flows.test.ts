@@ -137,12 +137,9 @@ test("a tampered receipt is rejected and a genuine one confirms the deletion", a
     [tampered, /Receipt rejected/],
     [receipt, /Deletion receipt verified/],
   ] as const) {
-    await page.getByTestId("scan-receipt").click();
-    await page.locator("details summary").click();
-    await page.getByTestId("scan-paste").fill(text);
-    await page.getByTestId("scan-paste-go").click();
-    await page.locator('[data-screen="history"] .notice').first().waitFor();
-    assert.match(await page.locator('[data-screen="history"] .notice').first().innerText(), expect);
+    await pasteCode(page, text, "receipt-paste");
+    // Wait for this paste's own message (the previous one is on screen until re-render).
+    await page.locator('[data-screen="history"] > .notice', { hasText: expect }).waitFor();
   }
   const entry = page.getByTestId("history-entry");
   assert.equal(await entry.getAttribute("data-deletion"), "confirmed");
@@ -175,10 +172,7 @@ test("adding the office key from the 'unknown office' screen reopens the pending
   const other = new TestOffice(new Uint8Array(32).fill(7), "Springfield Clinic");
   const req = sampleBody(now, windowSecret, { officeName: "Springfield Clinic", deskLabel: "Intake 1" });
   assert.equal(await errorOf(other.signRequest(req)), "untrusted");
-  await page.getByTestId("add-office").click();
-  await page.locator("details summary").click();
-  await page.getByTestId("scan-paste").fill(other.keyText());
-  await page.getByTestId("scan-paste-go").click();
+  await pasteCode(page, other.keyText(), "key-paste");
   await page.locator('[data-screen="review"]').waitFor();
   assert.equal(await page.getByTestId("desk").innerText(), "Intake 1");
   assert.equal(await page.getByTestId("match-code").innerText(), matchCode(req));

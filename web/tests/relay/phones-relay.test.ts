@@ -20,7 +20,7 @@ import { rustScan } from "../support/rust";
 import { pagesFor, type Pages } from "../support/pages";
 import { pngToY4m } from "../support/y4m";
 import { writeQrPng } from "../support/qrpng";
-import { snap, trustOfficeByPaste } from "../support/wallet-page";
+import { pasteCode, snap, trustOfficeByPaste } from "../support/wallet-page";
 import { toBase64Url, utf8 } from "../../src/shared/bytes";
 import { decodeRequestUnverified, openResponse, sealResponse } from "../../src/shared/qr";
 
@@ -153,12 +153,8 @@ test("the office's deletion receipt from the relay verifies in the wallet and co
   await page.getByTestId("done").click();
   const entry = page.getByTestId("history-entry");
   assert.equal(await entry.getAttribute("data-deletion"), "unconfirmed");
-  await page.getByTestId("scan-receipt").click();
-  await page.locator("details summary").click();
-  await page.getByTestId("scan-paste").fill(receipt);
-  await page.getByTestId("scan-paste-go").click();
-  await page.locator('[data-screen="history"] .notice').first().waitFor();
-  assert.match(await page.locator('[data-screen="history"] .notice').first().innerText(), /Deletion receipt verified/);
+  await pasteCode(page, receipt, "receipt-paste");
+  await page.locator('[data-screen="history"] > .notice', { hasText: /Deletion receipt verified/ }).waitFor();
   assert.equal(await entry.getAttribute("data-deletion"), "confirmed");
   assert.match(await entry.innerText(), /person\.given_name, person\.family_name/);
 });

@@ -6,12 +6,12 @@ import jsQR from "jsqr";
 import { PNG } from "pngjs";
 import type { Page } from "playwright-core";
 
-/** Opens the scan screen and pastes a code text (the "no camera" path). */
-export async function pasteCode(page: Page, text: string): Promise<void> {
-  await page.getByTestId("scan").click();
-  await page.locator("details summary").click();
-  await page.getByTestId("scan-paste").fill(text);
-  await page.getByTestId("scan-paste-go").click();
+/** Pastes a code text into a paste box (`home-paste`, `receipt-paste`, `key-paste`): the
+ *  no-camera path, so the fake camera (showing a request) cannot race the test. */
+export async function pasteCode(page: Page, text: string, box = "home-paste"): Promise<void> {
+  await page.getByTestId(box).locator("summary").click();
+  await page.getByTestId(`${box}-text`).fill(text);
+  await page.getByTestId(`${box}-go`).click();
 }
 
 export async function trustOfficeByPaste(page: Page, keyText: string): Promise<void> {

@@ -229,7 +229,10 @@ impl FormDef {
         }
         for s in &self.layout {
             if let Some(n) = s.fields.iter().find(|n| self.field(n).is_none()) {
-                return Err(bad(format!("layout section {:?} names unknown field {n}", s.title)));
+                return Err(bad(format!(
+                    "layout section {:?} names unknown field {n}",
+                    s.title
+                )));
             }
         }
         Ok(())
@@ -269,7 +272,10 @@ fn check_field(
             .map(|a| a.iter().filter_map(Value::as_str).collect())
             .unwrap_or_default();
         let values: Vec<&str> = f.choices.iter().map(|c| c.value.as_str()).collect();
-        if values.is_empty() || values.len() != allowed.len() || values.iter().any(|v| !allowed.contains(v)) {
+        if values.is_empty()
+            || values.len() != allowed.len()
+            || values.iter().any(|v| !allowed.contains(v))
+        {
             return Err("choices must equal the schema's enum".into());
         }
     }

@@ -66,7 +66,8 @@ impl FormRegistry {
 
     /// The form with this id, or `Error::UnknownForm`.
     pub fn require(&self, id: &str) -> Result<&FormDef> {
-        self.get(id).ok_or_else(|| Error::UnknownForm(id.to_string()))
+        self.get(id)
+            .ok_or_else(|| Error::UnknownForm(id.to_string()))
     }
 
     /// All forms, ordered by id.

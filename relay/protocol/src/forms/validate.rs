@@ -22,7 +22,11 @@ pub(super) fn compile(form: &str, schema: &Value) -> Result<Validator> {
         })
 }
 
-pub(super) fn validate(form: &FormDef, validator: &Validator, data: &Value) -> Result<(), FormError> {
+pub(super) fn validate(
+    form: &FormDef,
+    validator: &Validator,
+    data: &Value,
+) -> Result<(), FormError> {
     let mut errors: Vec<FieldError> = Vec::new();
     for err in validator.iter_errors(data) {
         for fe in field_errors(form, &err) {
@@ -61,10 +65,12 @@ fn field_errors(form: &FormDef, err: &jsonschema::ValidationError<'_>) -> Vec<Fi
             "email" => "must be an e-mail address like name@example.org".to_string(),
             other => format!("must be a valid {other}"),
         },
-        ValidationErrorKind::Pattern { .. } => match form.field(&top).and_then(|f| f.help.as_deref()) {
-            Some(hint) => format!("has the wrong format (expected {hint})"),
-            None => "has the wrong format".to_string(),
-        },
+        ValidationErrorKind::Pattern { .. } => {
+            match form.field(&top).and_then(|f| f.help.as_deref()) {
+                Some(hint) => format!("has the wrong format (expected {hint})"),
+                None => "has the wrong format".to_string(),
+            }
+        }
         ValidationErrorKind::Enum { .. } => match form.field(&top) {
             Some(f) if !f.choices.is_empty() => {
                 let labels: Vec<&str> = f.choices.iter().map(|c| c.label.as_str()).collect();
@@ -74,7 +80,9 @@ fn field_errors(form: &FormDef, err: &jsonschema::ValidationError<'_>) -> Vec<Fi
         },
         ValidationErrorKind::Type { kind } => format!("has the wrong type (expected {kind:?})"),
         ValidationErrorKind::MinLength { limit: 1 } => "must not be empty".to_string(),
-        ValidationErrorKind::MinLength { limit } => format!("must have at least {limit} characters"),
+        ValidationErrorKind::MinLength { limit } => {
+            format!("must have at least {limit} characters")
+        }
         ValidationErrorKind::MaxLength { limit } => format!("must have at most {limit} characters"),
         _ => err.masked().to_string(),
     };

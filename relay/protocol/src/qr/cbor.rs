@@ -63,7 +63,10 @@ pub(crate) fn as_text(kind: QrKind, v: Value, what: &str) -> Result<String> {
 pub(crate) fn as_bytes(kind: QrKind, v: Value, what: &str) -> Result<Vec<u8>> {
     match v {
         Value::Bytes(b) => Ok(b),
-        _ => Err(Error::malformed(kind, format!("{what} must be a byte string"))),
+        _ => Err(Error::malformed(
+            kind,
+            format!("{what} must be a byte string"),
+        )),
     }
 }
 
@@ -78,7 +81,10 @@ pub(crate) fn as_u64(kind: QrKind, v: Value, what: &str) -> Result<u64> {
     match v {
         Value::Integer(i) => u64::try_from(i)
             .map_err(|_| Error::malformed(kind, format!("{what} must be an unsigned integer"))),
-        _ => Err(Error::malformed(kind, format!("{what} must be an unsigned integer"))),
+        _ => Err(Error::malformed(
+            kind,
+            format!("{what} must be an unsigned integer"),
+        )),
     }
 }
 
@@ -111,10 +117,9 @@ impl MapReader {
 
     /// Removes and returns entry `key`, if present.
     pub(crate) fn take(&mut self, key: u64) -> Option<Value> {
-        let pos = self
-            .entries
-            .iter()
-            .position(|(k, _)| matches!(k, Value::Integer(i) if u64::try_from(*i).ok() == Some(key)))?;
+        let pos = self.entries.iter().position(
+            |(k, _)| matches!(k, Value::Integer(i) if u64::try_from(*i).ok() == Some(key)),
+        )?;
         Some(self.entries.swap_remove(pos).1)
     }
 

@@ -116,7 +116,10 @@ mod tests {
 
     #[test]
     fn prefix_errors_are_distinct() {
-        assert!(matches!(decode(QrKind::Request, "hello"), Err(Error::BadPrefix)));
+        assert!(matches!(
+            decode(QrKind::Request, "hello"),
+            Err(Error::BadPrefix)
+        ));
         assert!(matches!(
             decode(QrKind::Request, "FDA1:00"),
             Err(Error::WrongKind { .. })

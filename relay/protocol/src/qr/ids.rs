@@ -48,7 +48,7 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 
 /// Parses lowercase or uppercase hex.
 pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
-    if s.len() % 2 != 0 || !s.is_ascii() {
+    if s.len() % 2 == 1 || !s.is_ascii() {
         return None;
     }
     (0..s.len())
@@ -73,9 +73,9 @@ impl FromStr for RequestId {
     type Err = Error;
 
     fn from_str(s: &str) -> Result<RequestId, Error> {
-        let bytes = unhex(s)
-            .filter(|b| b.len() == 16)
-            .ok_or_else(|| Error::Build(format!("{s:?} is not a request id (32 hex characters)")))?;
+        let bytes = unhex(s).filter(|b| b.len() == 16).ok_or_else(|| {
+            Error::Build(format!("{s:?} is not a request id (32 hex characters)"))
+        })?;
         let mut id = [0u8; 16];
         id.copy_from_slice(&bytes);
         Ok(RequestId(id))
@@ -103,7 +103,9 @@ pub(crate) mod hex_serde {
         s.serialize_str(&super::hex(v.as_ref()))
     }
 
-    pub fn deserialize<'de, D: Deserializer<'de>, T: TryFrom<Vec<u8>>>(d: D) -> Result<T, D::Error> {
+    pub fn deserialize<'de, D: Deserializer<'de>, T: TryFrom<Vec<u8>>>(
+        d: D,
+    ) -> Result<T, D::Error> {
         let s = String::deserialize(d)?;
         let bytes = super::unhex(&s).ok_or_else(|| serde::de::Error::custom("expected hex"))?;
         T::try_from(bytes).map_err(|_| serde::de::Error::custom("wrong length"))

@@ -97,7 +97,10 @@ impl OfficePublicKey {
 
     /// The `FDK1:` QR text: CBOR map {0: key (32 bytes), 1: office name}.
     pub fn to_qr_text(&self, office_name: &str) -> String {
-        let payload = cbor::map(vec![(0, cbor::bytes(self.0.as_bytes())), (1, cbor::text(office_name))]);
+        let payload = cbor::map(vec![
+            (0, cbor::bytes(self.0.as_bytes())),
+            (1, cbor::text(office_name)),
+        ]);
         frame::encode(QrKind::Key, &cbor::to_bytes(&payload))
     }
 
@@ -121,7 +124,9 @@ impl OfficePublicKey {
     }
 
     pub(crate) fn verify(&self, message: &[u8], signature: &[u8; 64]) -> bool {
-        self.0.verify(message, &Signature::from_bytes(signature)).is_ok()
+        self.0
+            .verify(message, &Signature::from_bytes(signature))
+            .is_ok()
     }
 }
 
@@ -163,7 +168,10 @@ mod tests {
         let text = public.to_qr_text("City Hall Springfield");
         let (back, name) = OfficePublicKey::from_qr_text(&text).unwrap();
         assert_eq!((back, name.as_str()), (public, "City Hall Springfield"));
-        assert_eq!(OfficePublicKey::from_base64url(&public.to_base64url()).unwrap(), public);
+        assert_eq!(
+            OfficePublicKey::from_base64url(&public.to_base64url()).unwrap(),
+            public
+        );
         assert_eq!(OfficePublicKey::parse_any(&text).unwrap().0, public);
         assert_eq!(public.fingerprint().len(), 19);
         assert!(!format!("{key:?}").contains(&super::super::ids::hex(&key.seed())));

@@ -76,7 +76,10 @@ mod tests {
         g.accept(a, 100, 10).unwrap();
         assert!(matches!(g.accept(a, 100, 11), Err(Error::Replayed { .. })));
         g.accept(b, 200, 12).unwrap();
-        assert!(matches!(g.accept(c, 300, 50), Err(Error::ReplayGuardFull { .. })));
+        assert!(matches!(
+            g.accept(c, 300, 50),
+            Err(Error::ReplayGuardFull { .. })
+        ));
         g.accept(c, 300, 150).unwrap(); // a expired at 100 and was dropped
         assert!(!g.contains(&a) && g.contains(&c));
     }

@@ -142,7 +142,11 @@ impl RequestBody {
         rng: &mut (impl RngCore + CryptoRng),
     ) -> Result<RequestBody> {
         let template = form.template();
-        let keys: Vec<String> = if keys.is_empty() { template.clone() } else { keys.to_vec() };
+        let keys: Vec<String> = if keys.is_empty() {
+            template.clone()
+        } else {
+            keys.to_vec()
+        };
         let mut fields = Vec::with_capacity(keys.len());
         for key in &keys {
             let field = form.field_for_key(key).ok_or_else(|| {
@@ -187,11 +191,17 @@ impl RequestBody {
     /// Rules every request obeys (checked when signing and when reading).
     fn check(&self) -> Result<()> {
         if self.fields.is_empty() || self.fields.len() > MAX_FIELDS {
-            return Err(Error::invalid(KIND, format!("must request 1 to {MAX_FIELDS} fields")));
+            return Err(Error::invalid(
+                KIND,
+                format!("must request 1 to {MAX_FIELDS} fields"),
+            ));
         }
         for (i, f) in self.fields.iter().enumerate() {
             if self.fields[..i].iter().any(|g| g.key == f.key) {
-                return Err(Error::invalid(KIND, format!("{} is requested twice", f.key)));
+                return Err(Error::invalid(
+                    KIND,
+                    format!("{} is requested twice", f.key),
+                ));
             }
             if !self.template.contains(&f.key) {
                 return Err(Error::KeyOutsideTemplate { key: f.key.clone() });
@@ -210,7 +220,13 @@ impl RequestBody {
         let fields = self
             .fields
             .iter()
-            .map(|f| Value::Array(vec![cbor::text(&f.key), cbor::text(&f.label), cbor::text(&f.purpose)]))
+            .map(|f| {
+                Value::Array(vec![
+                    cbor::text(&f.key),
+                    cbor::text(&f.label),
+                    cbor::text(&f.purpose),
+                ])
+            })
             .collect();
         let mut retention = vec![
             Value::Bool(self.retention.relay_deletes_on_delivery),
@@ -246,8 +262,15 @@ impl RequestBody {
             .map(|f| {
                 let mut it = cbor::as_texts(KIND, f, "requested field")?.into_iter();
                 match (it.next(), it.next(), it.next()) {
-                    (Some(key), Some(label), Some(purpose)) => Ok(RequestedField { key, label, purpose }),
-                    _ => Err(Error::malformed(KIND, "a requested field needs key, label, purpose")),
+                    (Some(key), Some(label), Some(purpose)) => Ok(RequestedField {
+                        key,
+                        label,
+                        purpose,
+                    }),
+                    _ => Err(Error::malformed(
+                        KIND,
+                        "a requested field needs key, label, purpose",
+                    )),
                 }
             })
             .collect::<Result<Vec<_>>>()?;
@@ -276,14 +299,22 @@ fn retention_from(items: Vec<Value>) -> Result<Retention> {
     let mut it = items.into_iter();
     let relay = match it.next() {
         Some(Value::Bool(b)) => b,
-        _ => return Err(Error::malformed(KIND, "retention must start with a boolean")),
+        _ => {
+            return Err(Error::malformed(
+                KIND,
+                "retention must start with a boolean",
+            ))
+        }
     };
     let days = it
         .next()
         .ok_or_else(|| Error::malformed(KIND, "retention lacks the office days"))?;
     let office_days = u32::try_from(cbor::as_u64(KIND, days, "office days")?)
         .map_err(|_| Error::malformed(KIND, "office days too large"))?;
-    let note = it.next().map(|n| cbor::as_text(KIND, n, "retention note")).transpose()?;
+    let note = it
+        .next()
+        .map(|n| cbor::as_text(KIND, n, "retention note"))
+        .transpose()?;
     Ok(Retention {
         relay_deletes_on_delivery: relay,
         office_days,
@@ -299,7 +330,11 @@ pub fn sign_request(key: &OfficeKey, body: &RequestBody) -> Result<String> {
 
 /// Reads a request the way a wallet must: format version, signature, trusted signer,
 /// validity window (with `CLOCK_SKEW_SECS` of tolerance) and template ⊇ requested keys.
-pub fn verify_request(text: &str, trusted: &[OfficePublicKey], now: u64) -> Result<VerifiedRequest> {
+pub fn verify_request(
+    text: &str,
+    trusted: &[OfficePublicKey],
+    now: u64,
+) -> Result<VerifiedRequest> {
     let env = signed::open(KIND, text)?;
     env.verify(trusted)?;
     let body = RequestBody::from_cbor(env.body_value()?)?;

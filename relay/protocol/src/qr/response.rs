@@ -23,7 +23,9 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
 use super::cbor::{self, MapReader};
-use super::{frame, EphemeralSecret, QrKind, RequestBody, RequestId, RequestSecret, VerifiedRequest};
+use super::{
+    frame, EphemeralSecret, QrKind, RequestBody, RequestId, RequestSecret, VerifiedRequest,
+};
 use crate::error::{Error, Result};
 
 const KIND: QrKind = QrKind::Response;
@@ -107,7 +109,13 @@ pub fn seal_with_wallet_secret(
         })
         .collect();
     let plaintext = cbor::to_bytes(&Value::Array(outcomes));
-    seal_with(wallet, body.request_id, &body.nonce, &body.ephemeral_public, &plaintext)
+    seal_with(
+        wallet,
+        body.request_id,
+        &body.nonce,
+        &body.ephemeral_public,
+        &plaintext,
+    )
 }
 
 /// Seals raw `plaintext` bytes (tests of future outcome shapes).
@@ -122,12 +130,21 @@ pub fn seal_with(
     let wallet_public = wallet.public_key();
     let shared = wallet.diffie_hellman(window_public);
     if !shared.was_contributory() {
-        return Err(Error::invalid(QrKind::Request, "the ephemeral key is a low-order point"));
+        return Err(Error::invalid(
+            QrKind::Request,
+            "the ephemeral key is a low-order point",
+        ));
     }
     let cipher = derive(shared.as_bytes(), nonce, window_public, &wallet_public);
     let ciphertext = cipher
         .0
-        .encrypt(&cipher.1, Payload { msg: plaintext, aad: &aad(request_id, nonce) })
+        .encrypt(
+            &cipher.1,
+            Payload {
+                msg: plaintext,
+                aad: &aad(request_id, nonce),
+            },
+        )
         .map_err(|_| Error::Build("encryption failed".into()))?;
     let mut body = Vec::with_capacity(HEADER_LEN + ciphertext.len());
     body.extend_from_slice(request_id.as_bytes());
@@ -155,18 +172,32 @@ pub fn open_response(text: &str, secret: &RequestSecret, now: u64) -> Result<Ope
         });
     }
     if now > secret.expires_at {
-        return Err(Error::Expired { expires_at: secret.expires_at, now });
+        return Err(Error::Expired {
+            expires_at: secret.expires_at,
+            now,
+        });
     }
     let shared = secret.ephemeral.diffie_hellman(&header.wallet_public);
     if !shared.was_contributory() {
         return Err(Error::invalid(KIND, "the wallet key is a low-order point"));
     }
     let window_public = secret.public_key();
-    let cipher = derive(shared.as_bytes(), &secret.nonce, &window_public, &header.wallet_public);
+    let cipher = derive(
+        shared.as_bytes(),
+        &secret.nonce,
+        &window_public,
+        &header.wallet_public,
+    );
     let aad = aad(secret.request_id, &secret.nonce);
     let plaintext = cipher
         .0
-        .decrypt(&cipher.1, Payload { msg: &ciphertext, aad: &aad })
+        .decrypt(
+            &cipher.1,
+            Payload {
+                msg: &ciphertext,
+                aad: &aad,
+            },
+        )
         .map_err(|_| Error::WrongKey)?;
     let outcomes = parse_plaintext(&plaintext, secret.requested.len())?;
     Ok(OpenedResponse {
@@ -196,7 +227,12 @@ fn split(text: &str) -> Result<(ResponseHeader, Vec<u8>)> {
 }
 
 /// HKDF-SHA256 → (AEAD, nonce).
-fn derive(shared: &[u8; 32], salt: &[u8], window: &[u8; 32], wallet: &[u8; 32]) -> (ChaCha20Poly1305, Nonce) {
+fn derive(
+    shared: &[u8; 32],
+    salt: &[u8],
+    window: &[u8; 32],
+    wallet: &[u8; 32],
+) -> (ChaCha20Poly1305, Nonce) {
     let mut info = b"FDA1 key".to_vec();
     info.extend_from_slice(window);
     info.extend_from_slice(wallet);
@@ -243,6 +279,9 @@ fn outcome_from_cbor(v: Value) -> Result<FieldOutcome> {
             let mut m = MapReader::new(KIND, map, "outcome")?;
             Ok(FieldOutcome::Shared(m.text(0, "shared value")?))
         }
-        _ => Err(Error::malformed(KIND, "an outcome is a text, 0, 1 or a map")),
+        _ => Err(Error::malformed(
+            KIND,
+            "an outcome is a text, 0, 1 or a map",
+        )),
     }
 }

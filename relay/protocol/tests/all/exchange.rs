@@ -1,9 +1,7 @@
 //! The request/response/receipt exchange end to end (texts), and each failure the issues
 //! list as its own error variant.
 
-use formdesk_protocol::qr::{
-    sniff, EphemeralSecret, ReceiptBody, RequestParams, CLOCK_SKEW_SECS,
-};
+use formdesk_protocol::qr::{sniff, EphemeralSecret, ReceiptBody, RequestParams, CLOCK_SKEW_SECS};
 use formdesk_protocol::{
     decode_request_unverified, match_code, open_response, peek_response, seal_response,
     sign_receipt, sign_request, verify_receipt, verify_request, Error, FieldOutcome, OfficeKey,
@@ -22,7 +20,10 @@ fn request_response_round_trip_with_a_declined_field() {
     let req = verify_request(&text, &trusted, NOW + 30).unwrap();
     assert_eq!(req.body, body);
     assert_eq!(req.body.retention.office_days, 365);
-    assert_eq!(req.body.fields[0].purpose, "To find your record in the population register");
+    assert_eq!(
+        req.body.fields[0].purpose,
+        "To find your record in the population register"
+    );
     let mut answers = answers_for(&req.body);
     answers.retain(|(k, _)| k != "contact.phone");
     answers.push(("contact.phone".into(), FieldOutcome::Declined));
@@ -35,7 +36,9 @@ fn request_response_round_trip_with_a_declined_field() {
         assert_eq!(*prov, Provenance::SelfDeclared);
         match key.as_str() {
             "contact.phone" => assert_eq!(*outcome, FieldOutcome::Declined),
-            "person.given_name" => assert_eq!(*outcome, FieldOutcome::Shared("Maria Johanna".into())),
+            "person.given_name" => {
+                assert_eq!(*outcome, FieldOutcome::Shared("Maria Johanna".into()))
+            }
             _ => assert!(matches!(outcome, FieldOutcome::Shared(_))),
         }
     }
@@ -48,7 +51,10 @@ fn request_response_round_trip_with_a_declined_field() {
 fn unanswered_keys_arrive_as_unavailable() {
     let (text, _, secret) = request(COA, &["person.given_name", "contact.email"], "ua");
     let req = verify_request(&text, &[office().public_key()], NOW).unwrap();
-    let answers = [("person.given_name".to_string(), FieldOutcome::Shared("Ann".into()))];
+    let answers = [(
+        "person.given_name".to_string(),
+        FieldOutcome::Shared("Ann".into()),
+    )];
     let resp = seal_response(&req, &answers, &mut TestRng::new("w")).unwrap();
     let opened = open_response(&resp, &secret, NOW).unwrap();
     assert_eq!(opened.outcomes[1].1, FieldOutcome::Unavailable);
@@ -62,7 +68,9 @@ fn matching_code_is_shared_by_desk_and_wallet_and_differs_between_requests() {
     assert_eq!(code, match_code(&req));
     assert_eq!(code.len(), 3);
     assert!(code.bytes().all(|b| b.is_ascii_digit()));
-    let others: Vec<String> = (0..5).map(|i| match_code(&request(COA, &[], &format!("o{i}")).1)).collect();
+    let others: Vec<String> = (0..5)
+        .map(|i| match_code(&request(COA, &[], &format!("o{i}")).1))
+        .collect();
     assert!(others.iter().any(|c| *c != code), "{code} vs {others:?}");
 }
 
@@ -76,14 +84,19 @@ fn tampered_signature_is_bad_signature() {
         let mut t = text.clone().into_bytes();
         t[i] = if t[i] == b'0' { b'1' } else { b'0' };
         let t = String::from_utf8(t).unwrap();
-        if let Err(Error::BadSignature { kind: QrKind::Request }) = verify_request(&t, &[office().public_key()], NOW) {
+        if let Err(Error::BadSignature {
+            kind: QrKind::Request,
+        }) = verify_request(&t, &[office().public_key()], NOW)
+        {
             found = true;
             text = t;
             break;
         }
     }
     assert!(found, "no tampering gave BadSignature");
-    assert!(!decode_request_unverified(&text).map(|u| u.signature_valid).unwrap_or(false));
+    assert!(!decode_request_unverified(&text)
+        .map(|u| u.signature_valid)
+        .unwrap_or(false));
 }
 
 #[test]
@@ -113,10 +126,19 @@ fn expired_and_future_requests_are_refused() {
     let (text, body, secret) = request(COA, &[], "ex");
     let trusted = [office().public_key()];
     let late = body.expires_at + CLOCK_SKEW_SECS + 1;
-    assert!(matches!(verify_request(&text, &trusted, late), Err(Error::Expired { .. })));
-    assert!(verify_request(&text, &trusted, body.expires_at + 10).is_ok(), "skew tolerated");
+    assert!(matches!(
+        verify_request(&text, &trusted, late),
+        Err(Error::Expired { .. })
+    ));
+    assert!(
+        verify_request(&text, &trusted, body.expires_at + 10).is_ok(),
+        "skew tolerated"
+    );
     let early = NOW - CLOCK_SKEW_SECS - 1;
-    assert!(matches!(verify_request(&text, &trusted, early), Err(Error::NotYetValid { .. })));
+    assert!(matches!(
+        verify_request(&text, &trusted, early),
+        Err(Error::NotYetValid { .. })
+    ));
     let req = verify_request(&text, &trusted, NOW).unwrap();
     let resp = seal_response(&req, &answers_for(&req.body), &mut TestRng::new("w")).unwrap();
     let err = open_response(&resp, &secret, body.expires_at + 1).unwrap_err();
@@ -140,7 +162,10 @@ fn response_for_another_window_key_is_wrong_key() {
     assert!(err.to_string().contains("made for another request"));
     // A response to another request is named as such before any decryption.
     let (_, _, other_secret) = request(COA, &[], "other");
-    assert!(matches!(open_response(&resp, &other_secret, NOW), Err(Error::OtherRequest { .. })));
+    assert!(matches!(
+        open_response(&resp, &other_secret, NOW),
+        Err(Error::OtherRequest { .. })
+    ));
 }
 
 #[test]
@@ -150,9 +175,13 @@ fn replayed_response_is_refused_by_the_guard() {
     let resp = seal_response(&req, &answers_for(&req.body), &mut TestRng::new("w")).unwrap();
     let mut guard = ReplayGuard::default();
     let opened = open_response(&resp, &secret, NOW).unwrap();
-    guard.accept(opened.request_id, body.expires_at, NOW).unwrap();
+    guard
+        .accept(opened.request_id, body.expires_at, NOW)
+        .unwrap();
     let again = open_response(&resp, &secret, NOW + 5).unwrap();
-    let err = guard.accept(again.request_id, body.expires_at, NOW + 5).unwrap_err();
+    let err = guard
+        .accept(again.request_id, body.expires_at, NOW + 5)
+        .unwrap_err();
     assert!(matches!(err, Error::Replayed { .. }), "{err}");
 }
 
@@ -161,11 +190,20 @@ fn extra_unrequested_keys_are_refused_when_sealing() {
     let (text, _, _) = request(COA, &["person.given_name"], "xk");
     let req = verify_request(&text, &[office().public_key()], NOW).unwrap();
     let answers = vec![
-        ("person.given_name".to_string(), FieldOutcome::Shared("Ann".into())),
-        ("bank.iban".to_string(), FieldOutcome::Shared("NL91ABNA0417164300".into())),
+        (
+            "person.given_name".to_string(),
+            FieldOutcome::Shared("Ann".into()),
+        ),
+        (
+            "bank.iban".to_string(),
+            FieldOutcome::Shared("NL91ABNA0417164300".into()),
+        ),
     ];
     let err = seal_response(&req, &answers, &mut TestRng::new("w")).unwrap_err();
-    assert!(matches!(err, Error::UnrequestedKey { ref key } if key == "bank.iban"), "{err}");
+    assert!(
+        matches!(err, Error::UnrequestedKey { ref key } if key == "bank.iban"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -177,10 +215,16 @@ fn a_key_outside_the_signed_template_is_refused_by_the_wallet() {
         label: "IBAN".into(),
         purpose: "refund".into(),
     });
-    assert!(matches!(sign_request(&office(), &body), Err(Error::Build(_))));
+    assert!(matches!(
+        sign_request(&office(), &body),
+        Err(Error::Build(_))
+    ));
     let text = rogue_sign(&body);
     let err = verify_request(&text, &[office().public_key()], NOW).unwrap_err();
-    assert!(matches!(err, Error::KeyOutsideTemplate { ref key } if key == "bank.iban"), "{err}");
+    assert!(
+        matches!(err, Error::KeyOutsideTemplate { ref key } if key == "bank.iban"),
+        "{err}"
+    );
 }
 
 /// A rule-breaking request, signed with the trusted key (what a compromised relay could do).
@@ -193,15 +237,34 @@ fn truncated_garbage_and_wrong_kind_payloads_are_distinct_errors() {
     let (text, _, _) = request(COA, &[], "tg");
     let trusted = [office().public_key()];
     let cut = &text[..text.len() / 2];
-    let cut = if (cut.len() - 5) % 3 == 1 { &cut[..cut.len() - 1] } else { cut };
+    let cut = if (cut.len() - 5) % 3 == 1 {
+        &cut[..cut.len() - 1]
+    } else {
+        cut
+    };
     let err = verify_request(cut, &trusted, NOW).unwrap_err();
     assert!(matches!(err, Error::Truncated { .. }), "{err}");
-    assert!(matches!(verify_request(&text[..text.len() - 1], &trusted, NOW), Err(Error::Truncated { .. }) | Err(Error::Malformed { .. })));
-    assert!(matches!(verify_request("FDR1:hello world", &trusted, NOW), Err(Error::Malformed { .. })));
-    assert!(matches!(verify_request("FDR1:ZZZZZZ", &trusted, NOW), Err(Error::Malformed { .. })));
-    assert!(matches!(verify_request("https://example.org", &trusted, NOW), Err(Error::BadPrefix)));
+    assert!(matches!(
+        verify_request(&text[..text.len() - 1], &trusted, NOW),
+        Err(Error::Truncated { .. }) | Err(Error::Malformed { .. })
+    ));
+    assert!(matches!(
+        verify_request("FDR1:hello world", &trusted, NOW),
+        Err(Error::Malformed { .. })
+    ));
+    assert!(matches!(
+        verify_request("FDR1:ZZZZZZ", &trusted, NOW),
+        Err(Error::Malformed { .. })
+    ));
+    assert!(matches!(
+        verify_request("https://example.org", &trusted, NOW),
+        Err(Error::BadPrefix)
+    ));
     assert!(matches!(peek_response(&text), Err(Error::WrongKind { .. })));
-    assert!(matches!(peek_response("FDA1:"), Err(Error::Truncated { .. })));
+    assert!(matches!(
+        peek_response("FDA1:"),
+        Err(Error::Truncated { .. })
+    ));
 }
 
 #[test]
@@ -209,12 +272,31 @@ fn unknown_versions_say_update_needed() {
     let (text, _, _) = request(COA, &[], "v");
     let v2 = text.replacen("FDR1:", "FDR2:", 1);
     let err = verify_request(&v2, &[office().public_key()], NOW).unwrap_err();
-    assert!(matches!(err, Error::UnsupportedVersion { kind: QrKind::Request, found: '2', supported: 1 }));
+    assert!(matches!(
+        err,
+        Error::UnsupportedVersion {
+            kind: QrKind::Request,
+            found: '2',
+            supported: 1
+        }
+    ));
     assert!(err.to_string().contains("update"), "{err}");
     assert_eq!(sniff(&v2), Some((QrKind::Request, '2')));
     let err = peek_response("FDA9:00000").unwrap_err();
-    assert!(matches!(err, Error::UnsupportedVersion { kind: QrKind::Response, .. }), "{err}");
-    assert!(matches!(verify_receipt("FDD0:000", &[]), Err(Error::UnsupportedVersion { .. })));
+    assert!(
+        matches!(
+            err,
+            Error::UnsupportedVersion {
+                kind: QrKind::Response,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    assert!(matches!(
+        verify_receipt("FDD0:000", &[]),
+        Err(Error::UnsupportedVersion { .. })
+    ));
 }
 
 #[test]
@@ -234,7 +316,10 @@ fn receipts_verify_and_tampered_ones_fail() {
     let v = verify_receipt(&text, &[office().public_key()]).unwrap();
     assert_eq!(v.body, body);
     let forged = sign_receipt(&OfficeKey::from_seed([5; 32]), &body).unwrap();
-    assert!(matches!(verify_receipt(&forged, &[office().public_key()]), Err(Error::UntrustedOfficeKey { .. })));
+    assert!(matches!(
+        verify_receipt(&forged, &[office().public_key()]),
+        Err(Error::UntrustedOfficeKey { .. })
+    ));
     let mut tampered = None;
     for i in 10..text.len() - 100 {
         let mut t = text.clone().into_bytes();
@@ -245,7 +330,10 @@ fn receipts_verify_and_tampered_ones_fail() {
             break;
         }
     }
-    assert!(tampered.is_some(), "no single-character change gave BadSignature");
+    assert!(
+        tampered.is_some(),
+        "no single-character change gave BadSignature"
+    );
 }
 
 #[test]
@@ -263,7 +351,10 @@ fn window_secret_must_match_the_relays_request() {
         ttl_minutes: 5,
     };
     let body = RequestBody::for_form(form, &[], params, &mut rng).unwrap();
-    assert!(matches!(RequestSecret::new(eph, &body), Err(Error::Build(_))));
+    assert!(matches!(
+        RequestSecret::new(eph, &body),
+        Err(Error::Build(_))
+    ));
     let text = sign_request(&office(), &body).unwrap();
     let eph2 = EphemeralSecret::from_bytes([1; 32]);
     assert!(RequestSecret::from_request_text(eph2, &text).is_err());

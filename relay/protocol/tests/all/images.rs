@@ -32,9 +32,17 @@ fn request_and_response_survive_rendering_and_scanning() {
     let resp = seal_response(&req, &answers, &mut TestRng::new("img-w")).unwrap();
     let scanned = decode_png(&render_png(&resp, EcLevel::M).unwrap());
     let opened = open_response(&scanned[0], &secret, NOW + 20).unwrap();
-    let tax = opened.outcomes.iter().find(|(k, _, _)| k == "tax.id").unwrap();
+    let tax = opened
+        .outcomes
+        .iter()
+        .find(|(k, _, _)| k == "tax.id")
+        .unwrap();
     assert_eq!(tax.1, FieldOutcome::Declined);
-    let iban = opened.outcomes.iter().find(|(k, _, _)| k == "bank.iban").unwrap();
+    let iban = opened
+        .outcomes
+        .iter()
+        .find(|(k, _, _)| k == "bank.iban")
+        .unwrap();
     assert_eq!(iban.1, FieldOutcome::Shared("NL91ABNA0417164300".into()));
 }
 
@@ -46,7 +54,11 @@ fn office_key_qr_scans_back_and_svg_renders() {
     let (key, name) = OfficePublicKey::from_qr_text(&scanned[0]).unwrap();
     assert_eq!((key, name.as_str()), (public, "Springfield City Hall"));
     let svg = render_svg(&text, EcLevel::M).unwrap();
-    assert!(svg.starts_with("<?xml") && svg.contains("<svg"), "{}", &svg[..60]);
+    assert!(
+        svg.starts_with("<?xml") && svg.contains("<svg"),
+        "{}",
+        &svg[..60]
+    );
     assert!(qr_version_for(&text, EcLevel::M).unwrap() <= 5);
     assert!(qr_version_for(&"A".repeat(5000), EcLevel::H).is_none());
 }

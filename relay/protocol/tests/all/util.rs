@@ -33,7 +33,11 @@ pub struct TestRng {
 
 impl TestRng {
     pub fn new(seed: &str) -> TestRng {
-        TestRng { seed: seed.as_bytes().to_vec(), counter: 0, buf: Vec::new() }
+        TestRng {
+            seed: seed.as_bytes().to_vec(),
+            counter: 0,
+            buf: Vec::new(),
+        }
     }
 }
 
@@ -107,7 +111,9 @@ pub fn answers_for(body: &RequestBody) -> Vec<(String, FieldOutcome)> {
         .iter()
         .map(|f| {
             let v = p.iter().find(|(k, _)| *k == f.key).map(|(_, v)| *v);
-            let o = v.map_or(FieldOutcome::Unavailable, |v| FieldOutcome::Shared(v.into()));
+            let o = v.map_or(FieldOutcome::Unavailable, |v| {
+                FieldOutcome::Shared(v.into())
+            });
             (f.key.clone(), o)
         })
         .collect()
@@ -115,7 +121,11 @@ pub fn answers_for(body: &RequestBody) -> Vec<(String, FieldOutcome)> {
 
 /// A request for `keys` of `form_id` (empty = whole template), signed by `office()`, with
 /// the window's secret.
-pub fn request(form_id: &str, keys: &[&str], rng_seed: &str) -> (String, RequestBody, RequestSecret) {
+pub fn request(
+    form_id: &str,
+    keys: &[&str],
+    rng_seed: &str,
+) -> (String, RequestBody, RequestSecret) {
     let reg = registry();
     let form = reg.get(form_id).expect("form");
     let mut rng = TestRng::new(rng_seed);

@@ -63,11 +63,23 @@ fn vector_request() -> RequestBody {
         fields: vec![
             field("person.given_name", "Given name(s)", "To find your record"),
             field("person.family_name", "Family name", "To find your record"),
-            field("address.street", "Street and number", "To close your old address"),
+            field(
+                "address.street",
+                "Street and number",
+                "To close your old address",
+            ),
             field("address.postcode", "Postcode", "To close your old address"),
-            field("contact.email", "E-mail address", "To send the confirmation"),
+            field(
+                "contact.email",
+                "E-mail address",
+                "To send the confirmation",
+            ),
         ],
-        retention: Retention { relay_deletes_on_delivery: true, office_days: 365, note: None },
+        retention: Retention {
+            relay_deletes_on_delivery: true,
+            office_days: 365,
+            note: None,
+        },
         contact: "privacy@springfield.example".into(),
         request_id: RequestId(std::array::from_fn(|i| (i as u8) * 0x11)),
         nonce: (0..16u8).rev().collect(),
@@ -75,8 +87,14 @@ fn vector_request() -> RequestBody {
         expires_at: ISSUED + 600,
         ephemeral_public: EphemeralSecret::from_bytes(seq(0x20)).public_key(),
         template: [
-            "person.given_name", "person.family_name", "person.birth_date", "address.street",
-            "address.postcode", "address.city", "contact.email", "contact.phone",
+            "person.given_name",
+            "person.family_name",
+            "person.birth_date",
+            "address.street",
+            "address.postcode",
+            "address.city",
+            "contact.email",
+            "contact.phone",
         ]
         .map(String::from)
         .to_vec(),
@@ -96,9 +114,18 @@ fn generate() -> Value {
     let window = EphemeralSecret::from_bytes(seq(0x20));
     let wallet = EphemeralSecret::from_bytes(seq(0x40));
     let answers = vec![
-        ("person.given_name".to_string(), FieldOutcome::Shared("Maria".into())),
-        ("person.family_name".to_string(), FieldOutcome::Shared("van der Berg".into())),
-        ("address.street".to_string(), FieldOutcome::Shared("Keizersgracht 123".into())),
+        (
+            "person.given_name".to_string(),
+            FieldOutcome::Shared("Maria".into()),
+        ),
+        (
+            "person.family_name".to_string(),
+            FieldOutcome::Shared("van der Berg".into()),
+        ),
+        (
+            "address.street".to_string(),
+            FieldOutcome::Shared("Keizersgracht 123".into()),
+        ),
         ("address.postcode".to_string(), FieldOutcome::Declined),
         ("contact.email".to_string(), FieldOutcome::Unavailable),
     ];
@@ -113,21 +140,33 @@ fn generate() -> Value {
     info.extend_from_slice(&body.ephemeral_public);
     info.extend_from_slice(wallet_pub.as_bytes());
     let mut okm = [0u8; 44];
-    hkdf::Hkdf::<sha2::Sha256>::new(Some(&body.nonce), shared.as_bytes()).expand(&info, &mut okm).unwrap();
+    hkdf::Hkdf::<sha2::Sha256>::new(Some(&body.nonce), shared.as_bytes())
+        .expand(&info, &mut okm)
+        .unwrap();
     let mut aad = b"FDA1".to_vec();
     aad.extend_from_slice(body.request_id.as_bytes());
     aad.extend_from_slice(&body.nonce);
     use chacha20poly1305::aead::{Aead, KeyInit, Payload};
     let plaintext = chacha20poly1305::ChaCha20Poly1305::new_from_slice(&okm[..32])
         .unwrap()
-        .decrypt(chacha20poly1305::Nonce::from_slice(&okm[32..]), Payload { msg: &resp_ct, aad: &aad })
+        .decrypt(
+            chacha20poly1305::Nonce::from_slice(&okm[32..]),
+            Payload {
+                msg: &resp_ct,
+                aad: &aad,
+            },
+        )
         .unwrap();
 
     let receipt = ReceiptBody {
         request_id: body.request_id,
         form_id: body.form_id.clone(),
         office_name: body.office_name.clone(),
-        fields_received: vec!["person.given_name".into(), "person.family_name".into(), "address.street".into()],
+        fields_received: vec![
+            "person.given_name".into(),
+            "person.family_name".into(),
+            "address.street".into(),
+        ],
         relay_deleted_at: ISSUED + 95,
         office_retains: "the completed change-of-address form".into(),
         office_retention_days: 365,
@@ -196,17 +235,30 @@ fn committed_vectors_match_the_code() {
         std::fs::write(&path, serde_json::to_string_pretty(&fresh).unwrap() + "\n").unwrap();
     }
     let committed: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(committed, fresh, "tests/vectors.json is stale: rerun with FORMDESK_UPDATE_VECTORS=1");
+    assert_eq!(
+        committed, fresh,
+        "tests/vectors.json is stale: rerun with FORMDESK_UPDATE_VECTORS=1"
+    );
 }
 
 #[test]
 fn committed_vectors_verify_and_open() {
     let v = generate();
     let office = OfficeKey::from_seed(seq(0x00)).public_key();
-    let req = verify_request(v["request"]["qr_text"].as_str().unwrap(), &[office], ISSUED + 60).unwrap();
+    let req = verify_request(
+        v["request"]["qr_text"].as_str().unwrap(),
+        &[office],
+        ISSUED + 60,
+    )
+    .unwrap();
     assert_eq!(req.body, vector_request());
     let secret = RequestSecret::new(EphemeralSecret::from_bytes(seq(0x20)), &req.body).unwrap();
-    let opened = open_response(v["response"]["qr_text"].as_str().unwrap(), &secret, ISSUED + 60).unwrap();
+    let opened = open_response(
+        v["response"]["qr_text"].as_str().unwrap(),
+        &secret,
+        ISSUED + 60,
+    )
+    .unwrap();
     assert_eq!(opened.outcomes[3].1, FieldOutcome::Declined);
     assert_eq!(opened.outcomes[4].1, FieldOutcome::Unavailable);
     verify_receipt(v["receipt"]["qr_text"].as_str().unwrap(), &[office]).unwrap();
@@ -225,11 +277,21 @@ fn a_later_versions_credential_map_reads_as_a_self_declared_value() {
     let mut bytes = Vec::new();
     ciborium::into_writer(&plain, &mut bytes).unwrap();
     let wallet = EphemeralSecret::from_bytes(seq(0x40));
-    let text = formdesk_protocol::qr::testing::seal_with(&wallet, body.request_id, &body.nonce, &body.ephemeral_public, &bytes).unwrap();
+    let text = formdesk_protocol::qr::testing::seal_with(
+        &wallet,
+        body.request_id,
+        &body.nonce,
+        &body.ephemeral_public,
+        &bytes,
+    )
+    .unwrap();
     let secret = RequestSecret::new(EphemeralSecret::from_bytes(seq(0x20)), &body).unwrap();
     let opened = open_response(&text, &secret, ISSUED).unwrap();
     assert_eq!(opened.outcomes[0].1, FieldOutcome::Shared("Maria".into()));
-    assert_eq!(opened.outcomes[0].2, formdesk_protocol::Provenance::SelfDeclared);
+    assert_eq!(
+        opened.outcomes[0].2,
+        formdesk_protocol::Provenance::SelfDeclared
+    );
 }
 
 /// Realistic answers for the first `n` keys of the profile (12 = the issue's bar).
@@ -237,9 +299,20 @@ fn response_with(n: usize) -> String {
     let p = profile();
     let keys: Vec<&str> = p.iter().take(n).map(|(k, _)| *k).collect();
     let mut body = vector_request();
-    body.fields = keys.iter().map(|k| RequestedField { key: k.to_string(), label: String::new(), purpose: String::new() }).collect();
+    body.fields = keys
+        .iter()
+        .map(|k| RequestedField {
+            key: k.to_string(),
+            label: String::new(),
+            purpose: String::new(),
+        })
+        .collect();
     body.template = keys.iter().map(|k| k.to_string()).collect();
-    let answers: Vec<(String, FieldOutcome)> = p.iter().take(n).map(|(k, v)| (k.to_string(), FieldOutcome::Shared(v.to_string()))).collect();
+    let answers: Vec<(String, FieldOutcome)> = p
+        .iter()
+        .take(n)
+        .map(|(k, v)| (k.to_string(), FieldOutcome::Shared(v.to_string())))
+        .collect();
     seal_with_wallet_secret(&body, &answers, &EphemeralSecret::from_bytes(seq(0x40))).unwrap()
 }
 
@@ -271,7 +344,12 @@ fn twelve_field_response_fits_version_10_at_m_and_size_table() {
             let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
             let (text, _, _) = request(&form.id, &refs, "size");
             let bytes = base45::decode(&text[5..]).unwrap().len();
-            println!("| {} ({n}) | {bytes} | {} | {} |", form.id, text.len(), versions(&text));
+            println!(
+                "| {} ({n}) | {bytes} | {} | {} |",
+                form.id,
+                text.len(),
+                versions(&text)
+            );
         }
     }
 }
