@@ -97,7 +97,7 @@ pub fn find_finders(bits: &BitImage, step: usize, tol: f32) -> Vec<Finder> {
         let mut c = [0f32; 5];
         let mut state = 0usize;
         for x in 0..=w {
-            let dark = x < w && row[x] != 0;
+            let dark = row.get(x).is_some_and(|&b| b != 0);
             if dark {
                 if state % 2 == 1 {
                     state += 1;
@@ -128,7 +128,7 @@ pub fn find_finders(bits: &BitImage, step: usize, tol: f32) -> Vec<Finder> {
             state = 3;
         }
     }
-    found.sort_by(|a, b| b.hits.cmp(&a.hits));
+    found.sort_by_key(|f| std::cmp::Reverse(f.hits));
     found
 }
 

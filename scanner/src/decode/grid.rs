@@ -94,7 +94,17 @@ pub fn finder_agreement(gray: &GrayImage, bits: &BitImage, t: &Triple) -> f64 {
 
 fn is_finder_module(u: u16, v: u16, dim: usize) -> bool {
     let far = dim as u16 - 9;
-    (u < 9 && v < 9) || (u >= far && v < 9) || (u < 9 && v >= far)
+    // 0: near the first row/column, 2: near the last, 1: in between.
+    let band = |a: u16| {
+        if a < 9 {
+            0
+        } else if a >= far {
+            2
+        } else {
+            1
+        }
+    };
+    matches!((band(u), band(v)), (0, 0) | (2, 0) | (0, 2))
 }
 
 /// Module and image points of the four correspondences, the fourth from the affine map.

@@ -42,8 +42,9 @@ fn solve8(m: &mut [[f64; 9]; 8]) -> Option<[f64; 8]> {
             if r != col {
                 let f = m[r][col] / m[col][col];
                 if f != 0.0 {
-                    for k in col..9 {
-                        m[r][k] -= f * m[col][k];
+                    let pivot_row = m[col];
+                    for (v, p) in m[r].iter_mut().zip(pivot_row.iter()).skip(col) {
+                        *v -= f * p;
                     }
                 }
             }

@@ -55,7 +55,7 @@ pub fn alignment_centres(dim: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     for (i, &r) in pos.iter().enumerate() {
         for (j, &c) in pos.iter().enumerate() {
-            let on_finder = (i == 0 && j == 0) || (i == 0 && j == last) || (i == last && j == 0);
+            let on_finder = [(0, 0), (0, last), (last, 0)].contains(&(i, j));
             if !on_finder {
                 out.push((c as usize, r as usize));
             }

@@ -34,7 +34,7 @@ pub fn frame(text: Option<&str>, w: u32, h: u32) -> GrayImage {
 pub fn write_y4m(path: &Path, frames: &[GrayImage], fps: u32) {
     let (w, h) = frames[0].dimensions();
     let mut f = std::fs::File::create(path).unwrap();
-    write!(f, "YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg\n").unwrap();
+    writeln!(f, "YUV4MPEG2 W{w} H{h} F{fps}:1 Ip A1:1 C420jpeg").unwrap();
     let chroma = vec![128u8; 2 * (w.div_ceil(2) * h.div_ceil(2)) as usize];
     for img in frames {
         f.write_all(b"FRAME\n").unwrap();
