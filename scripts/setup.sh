@@ -69,7 +69,7 @@ case $PROFILE in
 esac
 
 # The clerk terminal's front end (ui/: TypeScript + esbuild; src-tauri/build.rs builds it).
-command -v npm >/dev/null || { echo "setup: npm is missing; install Node.js 20 first" >&2; exit 1; }
+command -v npm >/dev/null || ensure_apt nodejs npm   # Debian's Node.js when none is installed
 ensure_npm "$ROOT/ui"
 # The app's end-to-end tests drive the real window through tauri-driver (Tauri 2 line).
 case $PROFILE in
