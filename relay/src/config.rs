@@ -16,8 +16,12 @@ pub struct Config {
     /// TLS server config (filled by the binary's `tls` module); `None` = plain HTTP.
     pub tls: Option<Arc<rustls::ServerConfig>>,
     /// Browser origins allowed to open websockets and call the API. A request without an
-    /// `Origin` header is a non-browser client and always allowed. `"*"` allows all.
+    /// `Origin` header is a non-browser client and always allowed, and so is the relay's own
+    /// origin (pages it serves at /wallet/ and /companion/). `"*"` allows all.
     pub allowed_origins: Vec<String>,
+    /// Serve the phone web apps from this folder (holding `wallet/` and `companion/`) instead
+    /// of the copy embedded at build time from web/dist.
+    pub web_dir: Option<PathBuf>,
     /// Display name of the office, signed into request QRs.
     pub office_name: String,
     /// Cap on open TCP connections (a semaphore in the accept loop).
@@ -64,6 +68,7 @@ impl Config {
             forms_dir: None,
             tls: None,
             allowed_origins: Vec::new(),
+            web_dir: None,
             office_name: "FormDesk office".to_string(),
             max_connections: 50_000,
             max_message_bytes: 64 * 1024,
@@ -102,15 +107,28 @@ impl Config {
         self
     }
 
-    /// Whether a browser `Origin` may connect (`None`: not a browser, allowed).
-    pub fn origin_allowed(&self, origin: Option<&str>) -> bool {
-        match origin {
-            None => true,
-            Some(o) => self
-                .allowed_origins
-                .iter()
-                .any(|a| a == "*" || a.eq_ignore_ascii_case(o)),
+    /// Whether a browser `Origin` may connect (`None`: not a browser, allowed). `host` is
+    /// the request's `Host` (or HTTP/2 authority): an Origin equal to the relay's own
+    /// `scheme://host` is always allowed. A plain-HTTP relay also accepts `https://host`
+    /// (it may sit behind a TLS-terminating proxy).
+    pub fn origin_allowed(&self, origin: Option<&str>, host: Option<&str>) -> bool {
+        let Some(o) = origin else {
+            return true;
+        };
+        if let Some(h) = host.filter(|h| !h.is_empty()) {
+            let own = |scheme: &str| {
+                o.len() == scheme.len() + 3 + h.len()
+                    && o[..scheme.len()].eq_ignore_ascii_case(scheme)
+                    && &o[scheme.len()..scheme.len() + 3] == "://"
+                    && o[scheme.len() + 3..].eq_ignore_ascii_case(h)
+            };
+            if own("https") || (self.tls.is_none() && own("http")) {
+                return true;
+            }
         }
+        self.allowed_origins
+            .iter()
+            .any(|a| a == "*" || a.eq_ignore_ascii_case(o))
     }
 }
 
@@ -121,6 +139,7 @@ impl std::fmt::Debug for Config {
             .field("forms_dir", &self.forms_dir)
             .field("tls", &self.tls.is_some())
             .field("allowed_origins", &self.allowed_origins)
+            .field("web_dir", &self.web_dir)
             .field("max_connections", &self.max_connections)
             .field("submission_ttl", &self.submission_ttl)
             .finish_non_exhaustive()
