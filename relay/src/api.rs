@@ -12,6 +12,7 @@ use formdesk_protocol::wire::{
 use http::StatusCode;
 use serde::de::DeserializeOwned;
 use warp::filters::BoxedFilter;
+use warp::host::Authority;
 use warp::reply::{json, with_status, Reply, Response};
 use warp::{Filter, Rejection};
 
@@ -21,6 +22,7 @@ use crate::group::Group;
 use crate::node::Node;
 use crate::requests;
 use crate::submissions::{self, PlainTarget};
+use crate::web;
 
 /// Every HTTP route of the relay, with the JSON error mapping.
 pub fn routes(node: Arc<Node>) -> BoxedFilter<(Response,)> {
@@ -63,15 +65,23 @@ pub fn routes(node: Arc<Node>) -> BoxedFilter<(Response,)> {
                 .ok_or_else(|| reject(&node, Error::UnknownForm(id.clone())))?;
             Ok::<_, Rejection>(json(f).into_response())
         });
-    // POST /api/submissions with JSON body SubmissionCreate
-    let submit = warp::path!("api" / "submissions")
-        .and(post)
-        .and(authed(&node))
-        .and(body(&node))
-        .and_then(|node: Arc<Node>, who: Principal, body: Bytes| async move {
+    // POST /api/submissions with JSON body SubmissionCreate; OPTIONS preflight. Every answer
+    // (errors too) carries the CORS headers: phones post from pages hosted anywhere.
+    let preflight = warp::options().map(|| StatusCode::NO_CONTENT.into_response());
+    let create = post.and(authed(&node)).and(body(&node)).and_then(
+        |node: Arc<Node>, who: Principal, body: Bytes| async move {
             let res = create_submission(&node, &who, &body).await;
             res.map_err(|e| reject(&node, e))
-        });
+        },
+    );
+    // `create` recovers on its own so its rejections (413, 401...) are not outranked by the
+    // preflight's "method not allowed".
+    let submit = warp::path!("api" / "submissions").and(
+        preflight
+            .or(create.recover(error::recover).unify())
+            .unify()
+            .map(with_cors),
+    );
     // POST /api/groups/<group>/events with JSON body EventCreate
     let events = warp::path!("api" / "groups" / String / "events")
         .and(post)
@@ -139,6 +149,8 @@ pub fn routes(node: Arc<Node>) -> BoxedFilter<(Response,)> {
         .or(request)
         .unify()
         .or(receipt)
+        .unify()
+        .or(web::routes(node.clone()))
         .unify()
         .recover(error::recover)
         .unify()
@@ -286,6 +298,26 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T> {
     })
 }
 
+/// Adds the CORS headers of `/api/submissions` (bearer tokens, no cookies: `*` is safe).
+fn with_cors(mut res: Response) -> Response {
+    use http::header::{
+        HeaderValue, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+        ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_MAX_AGE,
+    };
+    let h = res.headers_mut();
+    h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+    h.insert(
+        ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("authorization, content-type"),
+    );
+    h.insert(
+        ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("POST"),
+    );
+    h.insert(ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("600"));
+    res
+}
+
 fn reject(node: &Node, e: Error) -> Rejection {
     node.metrics.reject(e.code());
     warp::reject::custom(e)
@@ -302,21 +334,30 @@ fn body(node: &Arc<Node>) -> BoxedFilter<(Bytes,)> {
 fn authed(node: &Arc<Node>) -> BoxedFilter<(Arc<Node>, Principal)> {
     let node = node.clone();
     warp::header::optional::<String>("origin")
+        .and(warp::host::optional())
         .and(warp::header::optional::<String>("authorization"))
-        .and_then(move |origin: Option<String>, authz: Option<String>| {
-            let node = node.clone();
-            async move {
-                let who = check(&node, origin.as_deref(), authz.as_deref())
-                    .map_err(|e| reject(&node, e))?;
-                Ok::<_, Rejection>((node, who))
-            }
-        })
+        .and_then(
+            move |origin: Option<String>, host: Option<Authority>, authz: Option<String>| {
+                let node = node.clone();
+                async move {
+                    let host = host.as_ref().map(Authority::as_str);
+                    let who = check(&node, origin.as_deref(), host, authz.as_deref())
+                        .map_err(|e| reject(&node, e))?;
+                    Ok::<_, Rejection>((node, who))
+                }
+            },
+        )
         .untuple_one()
         .boxed()
 }
 
-fn check(node: &Node, origin: Option<&str>, authz: Option<&str>) -> Result<Principal> {
-    if !node.config.origin_allowed(origin) {
+fn check(
+    node: &Node,
+    origin: Option<&str>,
+    host: Option<&str>,
+    authz: Option<&str>,
+) -> Result<Principal> {
+    if !node.config.origin_allowed(origin, host) {
         return Err(Error::OriginNotAllowed);
     }
     let token = authz

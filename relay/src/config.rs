@@ -117,10 +117,9 @@ impl Config {
         };
         if let Some(h) = host.filter(|h| !h.is_empty()) {
             let own = |scheme: &str| {
-                o.len() == scheme.len() + 3 + h.len()
-                    && o[..scheme.len()].eq_ignore_ascii_case(scheme)
-                    && &o[scheme.len()..scheme.len() + 3] == "://"
-                    && o[scheme.len() + 3..].eq_ignore_ascii_case(h)
+                o.split_once("://").is_some_and(|(s, rest)| {
+                    s.eq_ignore_ascii_case(scheme) && rest.eq_ignore_ascii_case(h)
+                })
             };
             if own("https") || (self.tls.is_none() && own("http")) {
                 return true;

@@ -29,6 +29,8 @@ pub enum Error {
     NotFound(String),
     #[error("unknown form {0:?}")]
     UnknownForm(String),
+    #[error("web apps not built: cd web && npm ci && npm run build")]
+    WebAppsNotBuilt,
     #[error("{0}")]
     Gone(String),
     #[error("{0}")]
@@ -67,6 +69,7 @@ impl Error {
             Error::OriginNotAllowed => "origin_not_allowed",
             Error::NotFound(_) => "not_found",
             Error::UnknownForm(_) => "unknown_form",
+            Error::WebAppsNotBuilt => "web_apps_not_built",
             Error::Gone(_) => "expired",
             Error::Conflict(_) => "conflict",
             Error::Invalid(_) => "invalid_values",
@@ -88,7 +91,9 @@ impl Error {
             Error::Protocol(_) => StatusCode::BAD_REQUEST,
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) | Error::OriginNotAllowed => StatusCode::FORBIDDEN,
-            Error::NotFound(_) | Error::UnknownForm(_) => StatusCode::NOT_FOUND,
+            Error::NotFound(_) | Error::UnknownForm(_) | Error::WebAppsNotBuilt => {
+                StatusCode::NOT_FOUND
+            }
             Error::Gone(_) => StatusCode::GONE,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,

@@ -11,7 +11,7 @@
 //! - `ws`: websocket upgrade; `session`: one websocket; `ops`: its operations.
 //! - `hub`: groups and fan-out on this node; `broker`: how a publish reaches every node.
 //! - `group`: desk-relative group names.
-//! - `api`: REST routes and handlers.
+//! - `api`: REST routes and handlers; `web`: the phone web apps at /wallet/, /companion/.
 //! - `submissions`: accept, deliver pending, ack, expire; `requests`: request records.
 //! - `store`: sled and group commit; `crypt`: per-epoch at-rest encryption.
 //! - `auth`: tokens and roles; `office`: the office signing key.
@@ -38,6 +38,7 @@ pub mod session;
 pub mod store;
 pub mod submissions;
 pub mod tls;
+pub mod web;
 pub mod ws;
 
 use std::future::Future;

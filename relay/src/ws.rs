@@ -101,7 +101,12 @@ fn check<B>(node: &Node, req: &Request<B>) -> Result<Option<Principal>, Error> {
         .headers()
         .get(header::ORIGIN)
         .and_then(|v| v.to_str().ok());
-    if !node.config.origin_allowed(origin) {
+    let host = req
+        .headers()
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    if !node.config.origin_allowed(origin, host) {
         return Err(Error::OriginNotAllowed);
     }
     let bearer = req

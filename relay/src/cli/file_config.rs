@@ -19,6 +19,8 @@ pub struct FileConfig {
     pub listen: Option<SocketAddr>,
     pub data_dir: Option<PathBuf>,
     pub forms: Option<PathBuf>,
+    /// Serve the phone web apps from this folder (web/dist) instead of the embedded copy.
+    pub web_dir: Option<PathBuf>,
     pub tls_cert: Option<PathBuf>,
     pub tls_key: Option<PathBuf>,
     /// Extra names (DNS or IP) for the generated self-signed certificate.

@@ -34,6 +34,10 @@ pub struct ServeArgs {
     /// Folder of form definitions (*.json) to serve.
     #[arg(long, env = "FORMDESK_FORMS")]
     pub forms: Option<PathBuf>,
+    /// Serve the phone web apps (/wallet/, /companion/) from this folder (web/dist) instead
+    /// of the copy embedded at build time.
+    #[arg(long, env = "FORMDESK_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
     /// TOML file with these settings and the relay's limits (flags win over the file).
     #[arg(long, env = "FORMDESK_CONFIG")]
     pub config: Option<PathBuf>,
@@ -150,6 +154,9 @@ fn resolve(args: ServeArgs) -> Result<Resolved, Failure> {
     file.apply(&mut config);
     if let Some(forms) = args.forms.or(file.forms.clone()) {
         config.forms_dir = Some(forms);
+    }
+    if let Some(web) = args.web_dir.or(file.web_dir.clone()) {
+        config.web_dir = Some(web);
     }
     let mut fingerprint = None;
     if transport == Transport::Tls {

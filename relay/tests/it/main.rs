@@ -8,3 +8,4 @@ mod pubsub;
 mod requests;
 mod shutdown;
 mod util;
+mod web;
