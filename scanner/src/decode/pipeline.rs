@@ -1,6 +1,8 @@
 //! The strategy ladder: cheapest first, stop at the first strategy that reads a code, skip
 //! the rest once the time budget is spent. Each strategy runs under `guarded` (panics are
-//! caught and counted).
+//! caught and counted). The first strategy always runs and always fits its best finder
+//! triple whatever the clock says, so a clean code decodes even when the budget is gone
+//! before the first fit (large frames, a preempted thread on a loaded machine).
 //!
 //! 1. own detector (finder → group → grid → sample), finders searched on a half-size copy
 //!    and the grid fitted on the full frame (the camera fast path)
@@ -182,11 +184,15 @@ fn decode_found(
         .filter(|(a, _)| *a >= MIN_FINDER_AGREEMENT)
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+    // The best-ranked triple is always fitted, even past the deadline: a thread preempted
+    // on a loaded machine (or a large frame) must not lose a clean code that needs a single
+    // fit; only the further, less convincing triples are cut by the budget.
+    let mut fitted = 0usize;
     for (agreement, t) in ranked.iter().take(MAX_TRIPLES) {
         if t.ids.iter().any(|i| used.contains(i)) {
             continue;
         }
-        if Instant::now() >= deadline {
+        if fitted > 0 && Instant::now() >= deadline {
             break;
         }
         if t.ids.iter().any(|&i| inside_any(&out, &finders[i], scale)) {
@@ -195,6 +201,7 @@ fn decode_found(
         if debug {
             eprintln!("  triple {:?} finder agreement {agreement:.3}", t.ids);
         }
+        fitted += 1;
         let Some((f, bytes)) = fit_and_decode(work, bits, t, debug) else {
             continue;
         };
