@@ -2,7 +2,8 @@
 //!
 //! # Layout
 //! - [`decode`] — the decoder: `decode(&GrayImage) -> Vec<Decoded>` (pure, panic-safe);
-//!   its submodules are the pipeline stages (plain rqrr, binarize, finder, grid, sample).
+//!   its submodules are the pipeline stages (plain rqrr, binarize, finder, group, grid,
+//!   sample, and codec: module grid → payload bytes, with `rs` and `segments`).
 //! - `decoded` — [`Decoded`]: text, raw bytes and corners of one code.
 //! - `load` — image files/bytes (PNG, JPEG, WebP) → gray; [`decode_file`], [`decode_bytes`].
 //! - `error` — [`Error`] and [`Result`].

@@ -1,34 +1,54 @@
 //! Binarization for the finder detector: a block-based local threshold in the manner of
 //! ZXing's HybridBinarizer. The image is cut into 8×8 blocks; each block gets a "black
-//! point" (its mean, or a guess for flat blocks) and a pixel is black when it is darker
-//! than the mean black point of the 5×5 blocks around its block. Linear time, ~1 ms for
-//! a 720p frame, and robust to glare gradients that defeat one global threshold.
+//! point" (its mean, or a guess for flat blocks) and a pixel is black when it is not
+//! brighter than the mean black point of the 5×5 blocks around its block.
+//!
+//! Only the block thresholds are computed up front (one pass over the pixels); a pixel's
+//! bit is derived when asked (`get`, `row_bits_steady`), so the finder scan, which looks at every
+//! second row and a few columns, never pays for a full bit image.
 
 use image::GrayImage;
 
-/// A binary image: one byte per pixel, 1 = dark module colour, 0 = light.
-pub struct BitImage {
+/// A lazily binarized image: 1 = dark module colour, 0 = light.
+pub struct BitImage<'a> {
     pub width: usize,
     pub height: usize,
-    pub bits: Vec<u8>,
-    /// The threshold of each 8×8 block (row-major, `blocks_w` per row), reused by the grid
-    /// fitter as the local dark/light boundary.
-    pub thresholds: Vec<u8>,
-    pub blocks_w: usize,
+    gray: &'a [u8],
+    /// The threshold of each 8×8 block (row-major, `blocks_w` per row), also used by the
+    /// grid fitter as the local dark/light boundary.
+    thresholds: Vec<u8>,
+    blocks_w: usize,
 }
 
-impl BitImage {
+impl BitImage<'_> {
     /// Whether (x, y) is dark; out-of-range counts as light.
     #[inline]
     pub fn get(&self, x: isize, y: isize) -> bool {
-        x >= 0
-            && y >= 0
-            && (x as usize) < self.width
-            && (y as usize) < self.height
-            && self
-                .bits
-                .get(y as usize * self.width + x as usize)
-                .is_some_and(|&b| b != 0)
+        if x < 0 || y < 0 || x as usize >= self.width || y as usize >= self.height {
+            return false;
+        }
+        let (x, y) = (x as usize, y as usize);
+        self.gray[y * self.width + x] <= self.thresholds[(y / BLOCK) * self.blocks_w + x / BLOCK]
+    }
+
+    /// The bits of row `y` into `out` with hysteresis: a pixel turns dark only when it is
+    /// `delta` below its threshold and light only when `delta` above it, else it keeps the
+    /// previous pixel's colour. Sensor noise on flat, textured areas (which the block rule
+    /// binarizes as a flicker of short runs) then yields long runs: fewer false finder
+    /// candidates, and a faster scan.
+    pub fn row_bits_steady(&self, y: usize, delta: u8, out: &mut Vec<u8>) {
+        out.clear();
+        out.resize(self.width, 0);
+        let row = &self.gray[y * self.width..(y + 1) * self.width];
+        let thr = &self.thresholds[(y / BLOCK) * self.blocks_w..(y / BLOCK + 1) * self.blocks_w];
+        let mut prev = 0u8;
+        for ((chunk, bits), &t) in row.chunks(BLOCK).zip(out.chunks_mut(BLOCK)).zip(thr) {
+            let (lo, hi) = (t.saturating_sub(delta), t.saturating_add(delta));
+            for (&v, b) in chunk.iter().zip(bits) {
+                prev = (v <= lo) as u8 | (prev & (v <= hi) as u8);
+                *b = prev;
+            }
+        }
     }
 
     /// The local threshold at pixel (x, y) (clamped to the image).
@@ -46,16 +66,7 @@ const BLOCK: usize = 8;
 const MIN_DYNAMIC_RANGE: u32 = 24;
 
 /// Binarizes `img` with the block-local threshold described in the module doc.
-pub fn binarize(img: &GrayImage) -> BitImage {
-    binarize_with(img, true)
-}
-
-/// Only the block thresholds (no pixel bits): what the grid fitter needs.
-pub fn thresholds(img: &GrayImage) -> BitImage {
-    binarize_with(img, false)
-}
-
-fn binarize_with(img: &GrayImage, with_bits: bool) -> BitImage {
+pub fn binarize(img: &GrayImage) -> BitImage<'_> {
     let (w, h) = (img.width() as usize, img.height() as usize);
     let px = img.as_raw();
     let (bw, bh) = (w.div_ceil(BLOCK), h.div_ceil(BLOCK));
@@ -69,7 +80,6 @@ fn binarize_with(img: &GrayImage, with_bits: bool) -> BitImage {
             pre[(by + 1) * (bw + 1) + bx + 1] = pre[by * (bw + 1) + bx + 1] + row;
         }
     }
-    let mut bits = vec![0u8; if with_bits { w * h } else { 0 }];
     let mut thresholds = vec![0u8; bw * bh];
     for by in 0..bh {
         let (y0, y1) = (by.saturating_sub(2), (by + 3).min(bh));
@@ -80,22 +90,12 @@ fn binarize_with(img: &GrayImage, with_bits: bool) -> BitImage {
                 - pre[y1 * (bw + 1) + x0];
             let t = sum / ((y1 - y0) * (x1 - x0)) as u32;
             thresholds[by * bw + bx] = t.min(255) as u8;
-            if !with_bits {
-                continue;
-            }
-            for y in by * BLOCK..((by + 1) * BLOCK).min(h) {
-                let row = &px[y * w..y * w + w];
-                let out = &mut bits[y * w..y * w + w];
-                for x in bx * BLOCK..((bx + 1) * BLOCK).min(w) {
-                    out[x] = (row[x] as u32 <= t) as u8;
-                }
-            }
         }
     }
     BitImage {
         width: w,
         height: h,
-        bits,
+        gray: px,
         thresholds,
         blocks_w: bw,
     }
@@ -105,27 +105,45 @@ fn binarize_with(img: &GrayImage, with_bits: bool) -> BitImage {
 /// flat areas light unless the neighbouring blocks say they lie inside a dark region.
 fn block_black_points(px: &[u8], w: usize, h: usize, bw: usize, bh: usize) -> Vec<u32> {
     let mut out = vec![0u32; bw * bh];
+    let (mut sum, mut min, mut max, mut n) = (
+        vec![0u32; bw],
+        vec![255u8; bw],
+        vec![0u8; bw],
+        vec![0u32; bw],
+    );
     for by in 0..bh {
-        for bx in 0..bw {
-            let (mut sum, mut min, mut max, mut n) = (0u32, 255u32, 0u32, 0u32);
-            for y in by * BLOCK..((by + 1) * BLOCK).min(h) {
-                for &v in &px[y * w + bx * BLOCK..y * w + ((bx + 1) * BLOCK).min(w)] {
-                    let v = v as u32;
-                    sum += v;
-                    min = min.min(v);
-                    max = max.max(v);
-                    n += 1;
+        sum.fill(0);
+        min.fill(255);
+        max.fill(0);
+        n.fill(0);
+        // Per-row accumulation over whole blocks: the inner loops are fixed-width and
+        // vectorize.
+        for y in by * BLOCK..((by + 1) * BLOCK).min(h) {
+            let row = &px[y * w..y * w + w];
+            for (bx, chunk) in row.chunks(BLOCK).enumerate() {
+                let (mut s, mut lo, mut hi) = (0u32, 255u8, 0u8);
+                for &v in chunk {
+                    s += v as u32;
+                    lo = lo.min(v);
+                    hi = hi.max(v);
                 }
+                sum[bx] += s;
+                min[bx] = min[bx].min(lo);
+                max[bx] = max[bx].max(hi);
+                n[bx] += chunk.len() as u32;
             }
-            let mut avg = sum / n.max(1);
-            if max - min <= MIN_DYNAMIC_RANGE {
-                avg = min / 2;
+        }
+        for bx in 0..bw {
+            let (lo, hi) = (min[bx] as u32, max[bx] as u32);
+            let mut avg = sum[bx] / n[bx].max(1);
+            if hi - lo <= MIN_DYNAMIC_RANGE {
+                avg = lo / 2;
                 if by > 0 && bx > 0 {
                     let nb = (out[(by - 1) * bw + bx]
                         + 2 * out[by * bw + bx - 1]
                         + out[(by - 1) * bw + bx - 1])
                         / 4;
-                    if min < nb {
+                    if lo < nb {
                         avg = nb;
                     }
                 }

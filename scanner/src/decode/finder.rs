@@ -87,45 +87,44 @@ pub fn cross(
     Some((c, (back_edge + fwd_edge) / 2.0))
 }
 
+/// Gray levels a pixel must pass its threshold by to change colour in the row scan (see
+/// `BitImage::row_bits_steady`); measured: 8 halves the scan time on noisy 720p frames and
+/// loses no read on either benchmark set (12 lost one).
+const HYSTERESIS: u8 = 8;
+
 /// Scans every `step`-th row of `bits` and returns the clustered finder candidates, most
 /// confirmed first.
 pub fn find_finders(bits: &BitImage, step: usize, tol: f32) -> Vec<Finder> {
     let mut found: Vec<Finder> = Vec::new();
-    let w = bits.width;
+    let mut row = Vec::with_capacity(bits.width + 1);
     for y in (0..bits.height).step_by(step.max(1)) {
-        let row = &bits.bits[y * w..(y + 1) * w];
-        let mut c = [0f32; 5];
-        let mut state = 0usize;
-        for x in 0..=w {
-            let dark = row.get(x).is_some_and(|&b| b != 0);
-            if dark {
-                if state % 2 == 1 {
-                    state += 1;
-                }
-                c[state] += 1.0;
+        bits.row_bits_steady(y, HYSTERESIS, &mut row);
+        row.push(0); // a light pixel past the edge ends the last dark run
+                     // The last five runs, oldest first; `runs[4]` is the run in progress.
+        let mut runs = [0u32; 5];
+        let mut dark = false;
+        let mut seen = 0usize; // runs started on this row, counting from the first dark one
+        for (x, &b) in row.iter().enumerate() {
+            let now = b != 0;
+            if now == dark {
+                runs[4] += 1;
                 continue;
             }
-            if state == 0 && c[0] == 0.0 {
-                continue;
-            }
-            if state % 2 == 1 {
-                c[state] += 1.0;
-                continue;
-            }
-            if state < 4 {
-                state += 1;
-                c[state] += 1.0;
-                continue;
-            }
-            // End of a dark:light:dark:light:dark sequence at x.
-            if ratio_ok(&c, tol) {
-                let cx = x as f32 - c[4] - c[3] - c[2] / 2.0;
-                if let Some(f) = confirm(bits, cx, y as f32 + 0.5, &c, tol) {
-                    add(&mut found, f);
+            // A dark run ending here completes dark:light:dark:light:dark.
+            if dark && seen >= 5 {
+                let c = runs.map(|r| r as f32);
+                if ratio_ok(&c, tol) {
+                    let cx = x as f32 - c[4] - c[3] - c[2] / 2.0;
+                    if let Some(f) = confirm(bits, cx, y as f32 + 0.5, &c, tol) {
+                        add(&mut found, f);
+                    }
                 }
             }
-            c = [c[2], c[3], c[4], 1.0, 0.0];
-            state = 3;
+            if now || seen > 0 {
+                runs = [runs[1], runs[2], runs[3], runs[4], 1];
+                seen += 1;
+            }
+            dark = now;
         }
     }
     found.sort_by_key(|f| std::cmp::Reverse(f.hits));

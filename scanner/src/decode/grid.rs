@@ -23,7 +23,7 @@ pub struct Fit {
 
 struct Scorer<'a> {
     gray: &'a GrayImage,
-    bits: &'a BitImage,
+    bits: &'a BitImage<'a>,
     template: Vec<(u16, u16, bool)>,
 }
 
@@ -47,6 +47,9 @@ impl Scorer<'_> {
 }
 
 type Pts = [(f64, f64); 4];
+
+/// The highest possible score (every template module saturated on its side).
+const PERFECT: f64 = 1.0 - 1e-9;
 
 fn homography(src: &Pts, dst: &Pts) -> Option<Homography> {
     Homography::from_points(src, dst)
@@ -234,6 +237,10 @@ fn descend(scorer: &Scorer, src: &Pts, mut dst: Pts, dim: usize) -> (Homography,
     let mut best = scorer.score(&h);
     for step in [0.5, 0.25, 0.125] {
         for _round in 0..3 {
+            // Every function module already agrees fully: no move can score higher.
+            if best >= PERFECT {
+                return (h, best);
+            }
             let mut improved = false;
             // Without an alignment pattern the fourth point stays where the others put it.
             let movable = if dim < 25 { 3 } else { 4 };

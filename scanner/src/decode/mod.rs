@@ -4,13 +4,17 @@
 //! are counted in `panics_caught()`.
 
 mod binarize;
+mod clock;
+mod codec;
 mod finder;
 mod grid;
 mod group;
 mod homography;
 mod pipeline;
 mod plain;
+mod rs;
 mod sample;
+mod segments;
 mod version;
 #[cfg(feature = "rxing")]
 mod zxing;

@@ -1,8 +1,8 @@
 //! Module sampling and grid decoding: reads each module centre of a fitted code (a small
 //! 5-point average), sharpens in module space (unsharp mask against the 3×3 neighbours,
 //! undoing blur that bleeds between modules), thresholds against the local mean over
-//! 15×15 modules, and hands the bit grid to rqrr's `Grid::decode_to` (raw bytes; rqrr
-//! also tries the mirrored grid).
+//! 15×15 modules, and hands the bit grid to `codec` (rqrr reads format and data bits;
+//! own Reed–Solomon and segment parsing; the mirrored grid is tried too).
 
 use image::GrayImage;
 
@@ -86,9 +86,7 @@ pub fn decode_fit(img: &GrayImage, fit: &Fit) -> Option<Vec<u8>> {
                 sharp < local[i]
             })
             .collect();
-        let grid = rqrr::Grid::new(rqrr::SimpleGrid::from_func(d, |x, y| bits[y * d + x]));
-        let mut out = Vec::new();
-        if grid.decode_to(&mut out).is_ok() {
+        if let Some(out) = super::codec::decode_grid(&bits, d) {
             return Some(out);
         }
     }
