@@ -100,12 +100,11 @@ pub fn routes(node: Arc<Node>) -> BoxedFilter<(Response,)> {
         .and_then(|node: Arc<Node>, who: Principal, body: Bytes| async move {
             create_request(&node, &who, &body).map_err(|e| reject(&node, e))
         });
-    // POST /api/requests/<id>/receipt
     // POST /api/requests/<id>/receipt with optional JSON body {"fields_received": [..]}
     let receipt = warp::path!("api" / "requests" / String / "receipt")
         .and(post)
         .and(authed(&node))
-        .and(body(&node))
+        .and(optional_body(&node))
         .and_then(
             |id: String, node: Arc<Node>, who: Principal, body: Bytes| async move {
                 let fields = receipt_fields(&body).map_err(|e| reject(&node, e))?;
@@ -122,6 +121,14 @@ pub fn routes(node: Arc<Node>) -> BoxedFilter<(Response,)> {
         .and_then(|node: Arc<Node>, who: Principal, body: Bytes| async move {
             create_token(&node, &who, &body).map_err(|e| reject(&node, e))
         });
+    // POST /api/devices with optional JSON body {"label"} (desk tokens only: phone pairing)
+    let device_new = warp::path!("api" / "devices")
+        .and(post)
+        .and(authed(&node))
+        .and(optional_body(&node))
+        .and_then(|node: Arc<Node>, who: Principal, body: Bytes| async move {
+            create_device(&node, &who, &body).map_err(|e| reject(&node, e))
+        });
     // DELETE /api/tokens/<id>
     let token_del = warp::path!("api" / "tokens" / String)
         .and(warp::delete())
@@ -133,6 +140,8 @@ pub fn routes(node: Arc<Node>) -> BoxedFilter<(Response,)> {
         .or(token_new)
         .unify()
         .or(token_del)
+        .unify()
+        .or(device_new)
         .unify()
         .or(metrics)
         .unify()
@@ -252,7 +261,44 @@ fn create_token(node: &Node, who: &Principal, body: &[u8]) -> Result<Response> {
     Ok(with_status(json(&out), StatusCode::CREATED).into_response())
 }
 
-/// Admins revoke any token; desk tokens revoke the device tokens of their desk.
+/// A desk pairs a clerk phone: a `device` token bound to the caller's desk. Desk tokens
+/// only (a device cannot mint siblings; admins use `POST /api/tokens`).
+fn create_device(node: &Node, who: &Principal, body: &[u8]) -> Result<Response> {
+    #[derive(serde::Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    struct DeviceCreate {
+        #[serde(default)]
+        label: String,
+    }
+    let desk = match (who.role, who.desk.as_deref()) {
+        (Role::Desk, Some(d)) => d,
+        _ => {
+            return Err(Error::Forbidden(
+                "only desk tokens pair devices (POST /api/devices)".into(),
+            ))
+        }
+    };
+    let req: DeviceCreate = if body.iter().all(u8::is_ascii_whitespace) {
+        DeviceCreate::default()
+    } else {
+        parse(body)?
+    };
+    if req.label.chars().count() > 100 {
+        return Err(Error::BadRequest("label: at most 100 characters".into()));
+    }
+    let label = if req.label.is_empty() {
+        "paired device"
+    } else {
+        req.label.as_str()
+    };
+    let (secret, info) = auth::create_token(&node.store, Role::Device, Some(desk), label)?;
+    tracing::info!(token = %info.id, desk, "device paired");
+    let out = serde_json::json!({"id": info.id, "token": secret, "desk": desk});
+    Ok(with_status(json(&out), StatusCode::CREATED).into_response())
+}
+
+/// Admins revoke any token; desk tokens revoke the device tokens of their desk. The token's
+/// open websockets close with 4001 ("token revoked").
 fn revoke(node: &Node, who: &Principal, id: &str) -> Result<Response> {
     let target = auth::list_tokens(&node.store)?
         .into_iter()
@@ -262,7 +308,7 @@ fn revoke(node: &Node, who: &Principal, id: &str) -> Result<Response> {
         (Some(t), Role::Desk) => t.role == Role::Device && t.desk == who.desk,
         _ => false,
     };
-    if !allowed || !auth::revoke_token(&node.store, id)? {
+    if !allowed || !auth::revoke_live(node, id)? {
         return Err(Error::NotFound("no such token".into()));
     }
     Ok(with_status(json(&serde_json::json!({"revoked": id})), StatusCode::OK).into_response())
@@ -328,6 +374,20 @@ fn body(node: &Arc<Node>) -> BoxedFilter<(Bytes,)> {
     warp::body::content_length_limit(node.config.max_body_bytes)
         .and(warp::body::bytes())
         .boxed()
+}
+
+/// An optional body: like [`body`], but a request with neither `Content-Length` nor
+/// `Transfer-Encoding` (a bodyless POST) yields an empty body instead of `411`.
+fn optional_body(node: &Arc<Node>) -> BoxedFilter<(Bytes,)> {
+    let none = warp::header::optional::<String>("content-length")
+        .and(warp::header::optional::<String>("transfer-encoding"))
+        .and_then(|cl: Option<String>, te: Option<String>| async move {
+            match (cl, te) {
+                (None, None) => Ok(Bytes::new()),
+                _ => Err(warp::reject::not_found()),
+            }
+        });
+    body(node).or(none).unify().boxed()
 }
 
 /// Origin check, `Authorization: Bearer` token, per-token rate: yields the node and caller.

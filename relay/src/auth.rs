@@ -2,6 +2,7 @@
 //! relay stores only its SHA-256 (in sled's `tokens` tree). The binary's `token` commands
 //! and the desktop app call [`create_token`], [`list_tokens`], [`revoke_token`] and
 //! [`ensure_local_desk_token`] on a [`Store`]; `api` and `session` call [`authenticate`].
+//! A running relay revokes with [`revoke_live`], which also closes the token's websockets.
 
 use std::path::Path;
 
@@ -13,6 +14,7 @@ use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
 use crate::group::valid_name;
+use crate::node::Node;
 use crate::store::{decode, Store};
 
 /// What a token may do.
@@ -141,6 +143,18 @@ pub fn revoke_token(store: &Store, id: &str) -> Result<bool> {
         }
     }
     Ok(false)
+}
+
+/// Revokes a token of a running relay: stored as revoked (refused from the next request or
+/// connect on), then every open websocket of it on this node closes with 4001 "token
+/// revoked". Stored submissions are untouched. `false` if there is no active token `id`.
+pub fn revoke_live(node: &Node, id: &str) -> Result<bool> {
+    let existed = revoke_token(&node.store, id)?;
+    if existed {
+        let closed = node.hub.close_token(id);
+        tracing::info!(token = id, closed, "token revoked");
+    }
+    Ok(existed)
 }
 
 /// Checks a presented token: unknown, malformed or revoked → `Unauthorized`.

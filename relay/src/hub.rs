@@ -8,11 +8,11 @@
 //! because unacknowledged submissions are redelivered when it subscribes again.
 //! The `broker` sits in front of the hub so several nodes can share groups later.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::sync::{Arc, Mutex};
 
-use formdesk_protocol::wire::{ServerEvent, UnsubscribeReason, CLOSE_SLOW};
+use formdesk_protocol::wire::{ServerEvent, UnsubscribeReason, CLOSE_AUTH, CLOSE_SLOW};
 use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
@@ -110,6 +110,9 @@ pub struct Delivery {
 struct Conn {
     ctl: Arc<ConnCtl>,
     desk: Option<String>,
+    /// Id of the token it authenticated with (empty until `set_token`): revoking the token
+    /// closes the connection.
+    token: Box<str>,
     /// Group keys this connection is in (small: capped per connection).
     groups: Vec<String>,
 }
@@ -119,6 +122,9 @@ struct Inner {
     conns: HashMap<Arc<str>, Conn>,
     /// group key → connection id → `once`.
     groups: HashMap<String, HashMap<Arc<str>, bool>>,
+    /// Token ids revoked while this node runs. A session whose token was checked just before
+    /// its revocation registers after it: `set_token` sees the id here and closes it.
+    revoked: HashSet<Box<str>>,
 }
 
 /// This node's connections and groups.
@@ -149,10 +155,43 @@ impl Hub {
             Conn {
                 ctl,
                 desk,
+                token: Box::default(),
                 groups: Vec::new(),
             },
         );
         self.metrics.connections.inc();
+    }
+
+    /// Records the token a connection authenticated with. If that token was revoked since it
+    /// was checked, the connection is told to close at once (4001 "token revoked").
+    pub fn set_token(&self, id: &str, token_id: &str) {
+        let mut inner = self.lock();
+        let revoked = inner.revoked.contains(token_id);
+        if let Some(c) = inner.conns.get_mut(id) {
+            c.token = token_id.into();
+            if revoked {
+                c.ctl.close(CLOSE_AUTH);
+            }
+        }
+    }
+
+    /// A token was revoked: every local connection that authenticated with it is told to
+    /// close with 4001 ("token revoked"); returns how many. Nothing stored is touched.
+    pub fn close_token(&self, token_id: &str) -> usize {
+        let ctls: Vec<Arc<ConnCtl>> = {
+            let mut inner = self.lock();
+            inner.revoked.insert(token_id.into());
+            inner
+                .conns
+                .values()
+                .filter(|c| &*c.token == token_id)
+                .map(|c| c.ctl.clone())
+                .collect()
+        };
+        for ctl in &ctls {
+            ctl.close(CLOSE_AUTH);
+        }
+        ctls.len()
     }
 
     /// Removes a connection and all its subscriptions.
@@ -388,6 +427,19 @@ mod tests {
         let r = hub.publish_local("g", &Outgoing::from("2"));
         assert_eq!((r.delivered, r.dropped), (0, 1));
         assert_eq!(ctl.close_code(), Some(CLOSE_SLOW));
+    }
+
+    #[test]
+    fn revoking_a_token_closes_its_connections_even_those_registering_later() {
+        let hub = Hub::new(Arc::new(Metrics::new()), 8);
+        let (a, b) = (conn(&hub, "a", 4), conn(&hub, "b", 4));
+        hub.set_token("a", "t1");
+        hub.set_token("b", "t2");
+        assert_eq!(hub.close_token("t1"), 1);
+        assert_eq!((a.close_code(), b.close_code()), (Some(CLOSE_AUTH), None));
+        let late = conn(&hub, "c", 4);
+        hub.set_token("c", "t1");
+        assert_eq!(late.close_code(), Some(CLOSE_AUTH));
     }
 
     #[test]

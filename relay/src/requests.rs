@@ -2,7 +2,8 @@
 //! with the office key (via formdesk-protocol) and records request id → desk, form and
 //! expiry; the window that asked subscribes `req.<request_id>` once. A response is accepted
 //! once: `claim` marks the record answered atomically (unknown 404, expired 410, answered
-//! 409). `receipt` signs a deletion receipt once the answer's content is deleted.
+//! 409). `receipt` signs a deletion receipt once the answer's content is deleted, or once
+//! an unanswered request expired (nothing received).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -170,9 +171,11 @@ pub fn purge(store: &Store, now_ms: u64, keep_ms: u64) -> Result<usize> {
     Ok(n)
 }
 
-/// Signs the deletion receipt of an answered request once the relay deleted the answer.
-/// `fields_received`: the keys the window got as shared values (must have been requested;
-/// `None` = every requested key).
+/// Signs the deletion receipt of a request: answered, once the relay deleted the answer
+/// (acknowledged or expired; `relay_deleted_at` = then); unanswered, once the request
+/// expired (`fields_received` = [], `relay_deleted_at` = its expiry: nothing was received,
+/// nothing is held). `fields_received`: the keys the window got as shared values (must have
+/// been requested; `None` = every requested key, or none for an expired request).
 pub fn receipt(
     node: &Node,
     who: &Principal,
@@ -184,23 +187,13 @@ pub fn receipt(
     if who.role != Role::Admin && who.desk.as_deref() != Some(rec.desk.as_str()) {
         return Err(Error::NotFound("unknown request".into()));
     }
-    let sub = rec
-        .answered
-        .as_deref()
-        .ok_or_else(|| Error::Conflict("the request has no answer yet".into()))?;
-    let audit = node
-        .store
-        .audit(sub)?
-        .ok_or_else(|| Error::Conflict("the answer is still being stored".into()))?;
-    let deleted_at = match (audit.state, audit.finished_at) {
-        (AuditState::Acked | AuditState::Expired, Some(t)) => t / 1000,
-        _ => {
-            return Err(Error::Conflict(
-                "the answer is not deleted yet (acknowledge it first)".into(),
-            ))
+    let (fields, deleted_at) = match rec.answered.as_deref() {
+        Some(sub) => {
+            let fields = fields_received.unwrap_or_else(|| rec.keys.clone());
+            (fields, answer_deleted_at(&node.store, sub)?)
         }
+        None => (expired_fields(&rec, fields_received)?, rec.expires_at),
     };
-    let fields = fields_received.unwrap_or_else(|| rec.keys.clone());
     if let Some(k) = fields.iter().find(|k| !rec.keys.contains(k)) {
         return Err(Error::BadRequest(format!("{k} was not requested")));
     }
@@ -218,6 +211,38 @@ pub fn receipt(
         issued_at: now_ms() / 1000,
     };
     qr::sign_receipt(node.office.key(), &body).map_err(|e| Error::Data(e.to_string()))
+}
+
+/// When the relay deleted the content of the answer `sub` (unix seconds): once a window
+/// acknowledged it or it expired unacknowledged; before that, `409`.
+fn answer_deleted_at(store: &Store, sub: &str) -> Result<u64> {
+    let audit = store
+        .audit(sub)?
+        .ok_or_else(|| Error::Conflict("the answer is still being stored".into()))?;
+    match (audit.state, audit.finished_at) {
+        (AuditState::Acked | AuditState::Expired, Some(t)) => Ok(t / 1000),
+        _ => Err(Error::Conflict(
+            "the answer is not deleted yet (acknowledge it first)".into(),
+        )),
+    }
+}
+
+/// A request without an answer: once it expired (no answer can be accepted any more), the
+/// receipt says nothing was received and nothing is held. Before that, `409`.
+fn expired_fields(rec: &RequestRecord, asked: Option<Vec<String>>) -> Result<Vec<String>> {
+    if now_ms() / 1000 <= rec.expires_at {
+        return Err(Error::Conflict(format!(
+            "the request has no answer yet and has not expired: a receipt is signed once \
+             its answer is deleted, or after it expires (at {} unix seconds)",
+            rec.expires_at
+        )));
+    }
+    match asked {
+        Some(keys) if !keys.is_empty() => Err(Error::BadRequest(
+            "the request expired without an answer: fields_received must be empty".into(),
+        )),
+        _ => Ok(Vec::new()),
+    }
 }
 
 fn parse_request_id(hex: &str) -> Result<qr::RequestId> {

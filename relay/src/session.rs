@@ -3,7 +3,7 @@
 //!
 //! Generic over any `Stream + Sink` of tungstenite messages, so unit tests drive it with
 //! channels and no socket. Bad input gets an `error` event and the connection survives;
-//! it closes with 4001 (auth), 4003 (silent past the heartbeat timeout), 4008 (slow
+//! it closes with 4001 (auth failed, or its token revoked: `Hub::close_token`), 4003 (silent past the heartbeat timeout), 4008 (slow
 //! consumer), 1009 (message too big) or 1001 (shutdown). A drop guard unregisters it.
 
 use std::sync::Arc;
@@ -133,6 +133,7 @@ pub async fn run<S: WsIo>(
     let ctl = Arc::new(ConnCtl::new(node.config.outbox_capacity.max(2)));
     let id: Arc<str> = crate::ids::new_conn_id().into();
     node.hub.register(id.clone(), who.desk.clone(), ctl.clone());
+    node.hub.set_token(&id, &who.token_id);
     let _guard = Unregister(node.hub.clone(), id.clone());
     let conn = Conn {
         node: node.clone(),

@@ -1,17 +1,31 @@
-//! Durable state in sled: submissions (encrypted content), their per-group pending index,
-//! audit records (no values), request records and tokens, plus the group-commit flusher.
+//! Durable state in sled: submissions (encrypted content), audit records (no values),
+//! request records and tokens, plus group commit.
 //!
 //! `201` means durable: a writer inserts, then awaits [`Store::durable`], which joins the
-//! next sled flush. One flusher task batches every writer waiting at that moment into one
-//! `flush` on a blocking thread, so durability costs one fsync per batch, not per write.
-//! Content is sealed by `crypt` before it reaches sled; `requests` and `auth` own their trees.
+//! next sled flush. A flusher thread (`flusher`) batches every writer waiting at that
+//! moment into one `flush`, so durability costs one disk sync per batch, not per write.
+//! Submissions are stored as compact binary records (`record`), one insert each; `index`
+//! keeps the pending ids of each group and their delivery counts in memory. Content is
+//! sealed by `crypt` before it reaches sled; `requests` and `auth` own their trees.
+//!
+//! No sled transactions: once a process has used one, sled puts every later operation
+//! under one global read/write lock whose read side a flush holds while it waits for the
+//! disk, so each insert (and the tokio worker doing it) stalled behind every group commit.
+//! Writes are single inserts, in an order that is safe at any crash point.
+
+mod flusher;
+mod index;
+mod record;
 
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use serde::{Deserialize, Serialize};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
+
+use self::flusher::Flusher;
+use self::index::PendingIndex;
 
 use crate::error::{Error, Result};
 
@@ -24,18 +38,21 @@ pub struct Store {
 struct Inner {
     db: sled::Db,
     subs: sled::Tree,
-    pending: sled::Tree,
     audit: sled::Tree,
     requests: sled::Tree,
     tokens: sled::Tree,
     /// Count of stored (unacknowledged, unexpired) submissions: `Tree::len` is O(n).
     pending_count: AtomicUsize,
-    /// Set once the flusher task runs; before that `durable` flushes inline.
-    flusher: OnceLock<mpsc::Sender<oneshot::Sender<Result<()>>>>,
+    /// Pending ids per group and their delivery counts, in memory.
+    index: PendingIndex,
+    /// Serializes `finish_submission` (ack and expiry of the same id may race).
+    finishing: Mutex<()>,
+    /// Set once the flusher thread runs; before that `durable` flushes inline.
+    flusher: OnceLock<Flusher>,
 }
 
 /// A stored submission: metadata in clear, content (the wire payload) sealed.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct StoredSubmission {
     pub id: String,
     pub desk: Option<String>,
@@ -45,8 +62,8 @@ pub struct StoredSubmission {
     pub request_id: Option<String>,
     pub created_at: u64,
     pub epoch: u64,
-    /// `nonce || ciphertext` of the JSON payload, base64.
-    pub sealed: String,
+    /// `nonce || ciphertext` of the JSON payload.
+    pub sealed: Vec<u8>,
 }
 
 /// What remains of a submission: never any field value.
@@ -74,6 +91,23 @@ pub enum AuditState {
     Expired,
 }
 
+impl AuditRecord {
+    /// The audit record of a submission that was just stored.
+    fn pending_of(sub: &StoredSubmission) -> AuditRecord {
+        AuditRecord {
+            id: sub.id.clone(),
+            created_at: sub.created_at,
+            form: sub.form.clone(),
+            desk: sub.desk.clone(),
+            group: sub.group.clone(),
+            request_id: sub.request_id.clone(),
+            state: AuditState::Pending,
+            deliveries: 0,
+            finished_at: None,
+        }
+    }
+}
+
 impl Store {
     /// Opens (creating) the database under `data_dir/db`.
     pub fn open(data_dir: impl AsRef<Path>) -> Result<Store> {
@@ -84,15 +118,19 @@ impl Store {
             .open()?;
         let subs = db.open_tree("submissions")?;
         let count = subs.len();
+        let index = PendingIndex::load(&subs)?;
+        // Versions before the in-memory index kept it in a tree of its own.
+        db.drop_tree("pending")?;
         Ok(Store {
             inner: Arc::new(Inner {
-                pending: db.open_tree("pending")?,
+                index,
                 audit: db.open_tree("audit")?,
                 requests: db.open_tree("requests")?,
                 tokens: db.open_tree("tokens")?,
                 subs,
                 db,
                 pending_count: AtomicUsize::new(count),
+                finishing: Mutex::new(()),
                 flusher: OnceLock::new(),
             }),
         })
@@ -106,25 +144,29 @@ impl Store {
         &self.inner.requests
     }
 
-    /// Starts the group-commit flusher on the current runtime (idempotent). `max_waiters`
-    /// bounds the writers queued for the next flush; beyond it `durable` reports overload.
+    /// Starts the group-commit flusher thread (idempotent). `max_waiters` bounds the
+    /// writers queued for the next flush; beyond it `durable` reports overload.
     pub fn start_flusher(&self, max_waiters: usize) {
-        let (tx, rx) = mpsc::channel(max_waiters.max(1));
-        if self.inner.flusher.set(tx).is_ok() {
-            tokio::spawn(flusher_loop(self.inner.db.clone(), rx, max_waiters.max(1)));
+        if self.inner.flusher.get().is_some() {
+            return;
+        }
+        match Flusher::start(Arc::downgrade(&self.inner), max_waiters.max(1)) {
+            Ok(f) => {
+                let _ = self.inner.flusher.set(f);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot start the flusher thread; flushing per write")
+            }
         }
     }
 
     /// Waits until everything written before this call is on disk (group commit).
     pub async fn durable(&self) -> Result<()> {
-        let Some(tx) = self.inner.flusher.get() else {
+        let Some(flusher) = self.inner.flusher.get() else {
             return self.flush().await;
         };
         let (done_tx, done_rx) = oneshot::channel();
-        tx.try_send(done_tx).map_err(|e| match e {
-            mpsc::error::TrySendError::Full(_) => Error::Overloaded("disk flush queue full".into()),
-            mpsc::error::TrySendError::Closed(_) => Error::Overloaded("store closed".into()),
-        })?;
+        flusher.enqueue(done_tx)?;
         done_rx
             .await
             .map_err(|_| Error::Overloaded("store closed".into()))?
@@ -150,33 +192,14 @@ impl Store {
         self.inner.pending_count.load(Ordering::Relaxed)
     }
 
-    /// Writes a submission, its pending-index entry and its audit record atomically
-    /// (not yet durable: await [`durable`](Self::durable)).
+    /// Writes a submission (not yet durable: await [`durable`](Self::durable)): one
+    /// insert, so after a crash it is either wholly there or not at all. Its audit record
+    /// is written when it finishes; until then [`audit`](Self::audit) derives it.
     pub fn insert_submission(&self, sub: &StoredSubmission) -> Result<()> {
-        let audit = AuditRecord {
-            id: sub.id.clone(),
-            created_at: sub.created_at,
-            form: sub.form.clone(),
-            desk: sub.desk.clone(),
-            group: sub.group.clone(),
-            request_id: sub.request_id.clone(),
-            state: AuditState::Pending,
-            deliveries: 0,
-            finished_at: None,
-        };
-        let s = serde_json::to_vec(sub).map_err(|e| Error::Data(e.to_string()))?;
-        let a = serde_json::to_vec(&audit).map_err(|e| Error::Data(e.to_string()))?;
-        let pkey = pending_key(&sub.group, &sub.id);
+        let v = record::encode(sub)?;
         let i = &self.inner;
-        use sled::Transactional;
-        (&i.subs, &i.pending, &i.audit)
-            .transaction(|(st, pt, at)| {
-                st.insert(sub.id.as_bytes(), s.as_slice())?;
-                pt.insert(pkey.as_slice(), &[] as &[u8])?;
-                at.insert(sub.id.as_bytes(), a.as_slice())?;
-                Ok(())
-            })
-            .map_err(tx_err)?;
+        i.subs.insert(sub.id.as_bytes(), v)?;
+        i.index.added(&sub.group, &sub.id);
         i.pending_count.fetch_add(1, Ordering::Relaxed);
         Ok(())
     }
@@ -184,7 +207,7 @@ impl Store {
     /// A stored submission by id.
     pub fn submission(&self, id: &str) -> Result<Option<StoredSubmission>> {
         match self.inner.subs.get(id.as_bytes())? {
-            Some(v) => Ok(Some(decode(&v)?)),
+            Some(v) => Ok(Some(record::decode(&v)?)),
             None => Ok(None),
         }
     }
@@ -196,23 +219,9 @@ impl Store {
         after: Option<&str>,
         limit: usize,
     ) -> Result<Vec<StoredSubmission>> {
-        use std::ops::Bound;
-        let prefix = pending_key(group, "");
-        let start = match after {
-            Some(id) => Bound::Excluded(pending_key(group, id)),
-            None => Bound::Included(prefix.clone()),
-        };
         let mut out = Vec::new();
-        let range = self
-            .inner
-            .pending
-            .range::<Vec<u8>, _>((start, Bound::Unbounded));
-        for item in range.take(limit) {
-            let (k, _) = item?;
-            if !k.starts_with(&prefix) {
-                break;
-            }
-            let id = String::from_utf8_lossy(&k[prefix.len()..]).into_owned();
+        for id in self.inner.index.ids(group, after, limit) {
+            // Finished since the index was read: skip it.
             if let Some(s) = self.submission(&id)? {
                 out.push(s);
             }
@@ -220,63 +229,63 @@ impl Store {
         Ok(out)
     }
 
-    /// Deletes a submission's content and index entry; its audit record becomes `state`.
+    /// Deletes a submission's content; its audit record becomes `state`.
     /// Returns the removed record, or `None` when it was already gone (idempotent).
+    ///
+    /// Finishers (acks, expiry) are serialized by a mutex (they are rare next to inserts)
+    /// and write in crash-safe order: the final audit record first, then the content is
+    /// removed. A crash in between leaves a submission that is delivered (or expired)
+    /// again and finished again: at-least-once, never lost.
     pub fn finish_submission(
         &self,
         id: &str,
         state: AuditState,
         now: u64,
     ) -> Result<Option<StoredSubmission>> {
+        let i = &self.inner;
+        let _one = i.finishing.lock().unwrap_or_else(|p| p.into_inner());
         let Some(sub) = self.submission(id)? else {
             return Ok(None);
         };
-        let pkey = pending_key(&sub.group, id);
-        let i = &self.inner;
-        use sled::Transactional;
-        let removed = (&i.subs, &i.pending, &i.audit)
-            .transaction(|(st, pt, at)| {
-                if st.remove(id.as_bytes())?.is_none() {
-                    return Ok(false);
-                }
-                pt.remove(pkey.as_slice())?;
-                if let Some(a) = at.get(id.as_bytes())? {
-                    if let Ok(mut rec) = serde_json::from_slice::<AuditRecord>(&a) {
-                        rec.state = state;
-                        rec.finished_at = Some(now);
-                        let v = serde_json::to_vec(&rec).unwrap_or_default();
-                        at.insert(id.as_bytes(), v)?;
-                    }
-                }
-                Ok(true)
-            })
-            .map_err(tx_err)?;
-        if !removed {
+        let old = match i.audit.get(id.as_bytes())? {
+            Some(a) => decode::<AuditRecord>(&a).ok(),
+            None => None,
+        };
+        let mut rec = old.unwrap_or_else(|| AuditRecord::pending_of(&sub));
+        rec.deliveries = rec.deliveries.max(i.index.deliveries(&sub.group, id));
+        rec.state = state;
+        rec.finished_at = Some(now);
+        let v = serde_json::to_vec(&rec).map_err(|e| Error::Data(e.to_string()))?;
+        i.audit.insert(id.as_bytes(), v)?;
+        i.index.removed(&sub.group, id);
+        if i.subs.remove(id.as_bytes())?.is_none() {
             return Ok(None);
         }
         i.pending_count.fetch_sub(1, Ordering::Relaxed);
         Ok(Some(sub))
     }
 
-    /// Notes one more delivery in the audit record (first one: `pending` → `delivered`).
-    pub fn note_delivery(&self, id: &str) -> Result<()> {
-        self.inner.audit.fetch_and_update(id.as_bytes(), |old| {
-            let mut rec: AuditRecord = serde_json::from_slice(old?).ok()?;
-            rec.deliveries = rec.deliveries.saturating_add(1);
-            if rec.state == AuditState::Pending {
-                rec.state = AuditState::Delivered;
-            }
-            serde_json::to_vec(&rec).ok()
-        })?;
-        Ok(())
+    /// Notes one more delivery of a pending submission of group key `group` (in memory;
+    /// written to its audit record when it finishes).
+    pub fn note_delivery(&self, group: &str, id: &str) {
+        self.inner.index.delivered(group, id);
     }
 
-    /// The audit record of a submission.
+    /// The audit record of a submission: the written one once it finished, else derived
+    /// from the stored submission (`delivered` once a window got it).
     pub fn audit(&self, id: &str) -> Result<Option<AuditRecord>> {
-        match self.inner.audit.get(id.as_bytes())? {
-            Some(v) => Ok(Some(decode(&v)?)),
-            None => Ok(None),
+        if let Some(v) = self.inner.audit.get(id.as_bytes())? {
+            return Ok(Some(decode(&v)?));
         }
+        let Some(sub) = self.submission(id)? else {
+            return Ok(None);
+        };
+        let mut rec = AuditRecord::pending_of(&sub);
+        rec.deliveries = self.inner.index.deliveries(&sub.group, id);
+        if rec.deliveries > 0 {
+            rec.state = AuditState::Delivered;
+        }
+        Ok(Some(rec))
     }
 
     /// Ids of stored submissions created before `cutoff_ms` (oldest first, at most `limit`).
@@ -303,42 +312,6 @@ impl Store {
     }
 }
 
-fn pending_key(group: &str, id: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(group.len() + 1 + id.len());
-    k.extend_from_slice(group.as_bytes());
-    k.push(0);
-    k.extend_from_slice(id.as_bytes());
-    k
-}
-
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(v: &[u8]) -> Result<T> {
     serde_json::from_slice(v).map_err(|e| Error::Data(e.to_string()))
-}
-
-pub(crate) fn tx_err(e: sled::transaction::TransactionError<()>) -> Error {
-    match e {
-        sled::transaction::TransactionError::Storage(e) => Error::Store(e),
-        sled::transaction::TransactionError::Abort(()) => Error::Data("transaction aborted".into()),
-    }
-}
-
-/// One flush per batch of waiting writers; every waiter of the batch gets the result.
-async fn flusher_loop(
-    db: sled::Db,
-    mut rx: mpsc::Receiver<oneshot::Sender<Result<()>>>,
-    max: usize,
-) {
-    let mut batch = Vec::new();
-    while rx.recv_many(&mut batch, max).await > 0 {
-        let db2 = db.clone();
-        let res = tokio::task::spawn_blocking(move || db2.flush().map(|_| ())).await;
-        for w in batch.drain(..) {
-            let r = match &res {
-                Ok(Ok(())) => Ok(()),
-                Ok(Err(e)) => Err(Error::Store(e.clone())),
-                Err(e) => Err(Error::Data(format!("flush task: {e}"))),
-            };
-            let _ = w.send(r);
-        }
-    }
 }

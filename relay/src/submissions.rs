@@ -7,8 +7,6 @@
 
 use std::time::Instant;
 
-use base64::engine::general_purpose::STANDARD;
-use base64::Engine;
 use formdesk_protocol::wire::{FieldError, ServerEvent, Submission, SubmissionPayload};
 use serde_json::{Map, Value};
 
@@ -147,7 +145,7 @@ async fn store_and_push(
         request_id: request_id.clone(),
         created_at,
         epoch,
-        sealed: STANDARD.encode(sealed),
+        sealed,
     };
     node.store.insert_submission(&stored)?;
     node.store.durable().await?;
@@ -171,7 +169,7 @@ async fn store_and_push(
         node.metrics
             .submissions_delivered
             .inc_by(report.delivered as u64);
-        node.store.note_delivery(&id)?;
+        node.store.note_delivery(&group.key, &id);
     }
     node.metrics
         .push_latency
@@ -185,8 +183,7 @@ async fn store_and_push(
 
 /// The `submission` event of a stored submission (decrypts its content).
 pub fn render(node: &Node, s: &StoredSubmission) -> Result<Outgoing> {
-    let sealed = STANDARD.decode(&s.sealed).map_err(|_| Error::Crypto)?;
-    let plain = node.keys.open_sealed(s.epoch, s.id.as_bytes(), &sealed)?;
+    let plain = node.keys.open_sealed(s.epoch, s.id.as_bytes(), &s.sealed)?;
     let payload: SubmissionPayload =
         serde_json::from_slice(&plain).map_err(|e| Error::Data(e.to_string()))?;
     let ev = ServerEvent::Submission(Submission {
@@ -224,7 +221,7 @@ pub fn deliver_pending(
             return Ok((last, false));
         }
         node.metrics.submissions_delivered.inc();
-        node.store.note_delivery(&s.id)?;
+        node.store.note_delivery(key, &s.id);
         last = Some(s.id);
     }
     Ok((last, full))

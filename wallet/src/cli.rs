@@ -3,7 +3,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use formdesk_protocol::render::EcLevel;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -59,6 +60,58 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Draw any FormDesk QR text as a QR code image (PNG, or SVG for a .svg file name).
+    Render {
+        /// The code's text (FDR1:..., FDA1:..., FDK1:..., FDD1:...).
+        text: String,
+        /// The image file to write.
+        #[arg(long)]
+        out: PathBuf,
+        /// Error-correction level.
+        #[arg(long, value_enum, default_value = "m")]
+        ec: Ec,
+        /// Pixels per QR module (PNG).
+        #[arg(long, default_value_t = 8)]
+        module_px: u32,
+    },
+    /// Open an answer QR with its request's ephemeral secret (as the desk's window does) and
+    /// print each field's outcome and value as JSON.
+    CheckResponse {
+        /// The request: FDR1: text, or a file with the text or a QR image of it.
+        #[arg(long)]
+        request: String,
+        /// The window's ephemeral X25519 secret for that request (64 hex digits).
+        #[arg(long)]
+        secret: String,
+        /// The answer as FDA1: text.
+        #[arg(long, conflicts_with = "image", required_unless_present = "image")]
+        text: Option<String>,
+        /// The answer as an image (PNG/JPEG/WebP screenshot or photo) or a text file.
+        image: Option<PathBuf>,
+        /// Check the request's expiry at this unix time (default: now).
+        #[arg(long)]
+        at: Option<u64>,
+    },
+}
+
+/// Error-correction level of a rendered code.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Ec {
+    L,
+    M,
+    Q,
+    H,
+}
+
+impl From<Ec> for EcLevel {
+    fn from(e: Ec) -> EcLevel {
+        match e {
+            Ec::L => EcLevel::L,
+            Ec::M => EcLevel::M,
+            Ec::Q => EcLevel::Q,
+            Ec::H => EcLevel::H,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

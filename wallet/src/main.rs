@@ -9,7 +9,8 @@
 //! - `scan`: reading a FormDesk code from an image file (formdesk-scanner).
 //! - `show`: plain-text rendering of requests, receipts and times.
 //! - `prompt`: questions on a terminal (never when stdin is not a TTY).
-//! - `commands/`: one file per command (`trust`, `inspect`, `respond`, `receipt`, `history`).
+//! - `commands/`: one file per command (`trust`, `inspect`, `respond`, `receipt`, `history`;
+//!   the tools `render` and `check_response`).
 
 mod cli;
 mod commands;

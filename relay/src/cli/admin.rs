@@ -4,14 +4,17 @@
 //! `serve` listens on `DATA_DIR/admin.sock` (a unix socket, mode 0600: whoever may connect
 //! could also read the data dir) and applies token commands to its own open store; a
 //! revocation takes effect on the very next request. When no relay runs, the CLI opens the
-//! store directly. One JSON request line, one JSON answer line, per connection.
+//! store directly. One JSON request line, one JSON answer line, per connection. A revocation
+//! through the socket also closes the token's open websockets (4001 "token revoked").
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
 use formdesk_relay::auth::{self, Role, TokenInfo};
 use formdesk_relay::store::Store;
+use formdesk_relay::Node;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt};
 
@@ -64,6 +67,19 @@ pub fn apply(store: &Store, req: Request) -> Response {
     })
 }
 
+/// Applies a command to the running relay: like [`apply`], but a revocation also closes
+/// the token's open websockets.
+fn apply_live(node: &Node, req: Request) -> Response {
+    match req {
+        Request::Revoke { id } => auth::revoke_live(node, &id)
+            .map(|existed| Response::Revoked { existed })
+            .unwrap_or_else(|e| Response::Error {
+                message: e.to_string(),
+            }),
+        other => apply(&node.store, other),
+    }
+}
+
 /// Path of the socket for a data directory.
 pub fn socket_path(data_dir: &Path) -> PathBuf {
     data_dir.join(SOCKET)
@@ -85,7 +101,7 @@ pub fn call(data_dir: &Path, req: &Request) -> Option<anyhow::Result<Response>> 
 
 /// Serves the socket until the task is dropped (aborted with the relay). Errors binding it
 /// are logged, not fatal: the relay works without it, only `token` commands must wait.
-pub async fn serve(data_dir: PathBuf, store: Store) {
+pub async fn serve(data_dir: PathBuf, node: Arc<Node>) {
     let path = socket_path(&data_dir);
     // A socket file left by a killed relay: nobody answers on it, so it can go.
     if path.exists() && std::os::unix::net::UnixStream::connect(&path).is_err() {
@@ -110,9 +126,9 @@ pub async fn serve(data_dir: PathBuf, store: Store) {
         let Ok((stream, _)) = listener.accept().await else {
             continue;
         };
-        let store = store.clone();
+        let node = node.clone();
         // One short request at a time: admin commands are rare, so no concurrency is needed.
-        if tokio::time::timeout(IO_TIMEOUT, handle(stream, store))
+        if tokio::time::timeout(IO_TIMEOUT, handle(stream, node))
             .await
             .is_err()
         {
@@ -121,7 +137,7 @@ pub async fn serve(data_dir: PathBuf, store: Store) {
     }
 }
 
-async fn handle(stream: tokio::net::UnixStream, store: Store) {
+async fn handle(stream: tokio::net::UnixStream, node: Arc<Node>) {
     let (read, mut write) = stream.into_split();
     let mut line = String::new();
     let mut reader = tokio::io::BufReader::new(tokio::io::AsyncReadExt::take(read, MAX_LINE));
@@ -135,7 +151,7 @@ async fn handle(stream: tokio::net::UnixStream, store: Store) {
                 Request::List => "list",
                 Request::Revoke { .. } => "revoke",
             };
-            let answer = tokio::task::spawn_blocking(move || apply(&store, req))
+            let answer = tokio::task::spawn_blocking(move || apply_live(&node, req))
                 .await
                 .unwrap_or_else(|e| Response::Error {
                     message: format!("admin task failed: {e}"),

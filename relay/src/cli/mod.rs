@@ -6,6 +6,7 @@
 //! - `token create|list|revoke` (token.rs): through the running relay's local admin socket
 //!   (admin.rs), or on the data directory directly when no relay runs.
 //! - `forms list` (forms.rs): checks and lists a forms folder.
+//! - `office-key` (office_key.rs): prints the office key wallets trust (`FDK1:`), as a QR.
 //!
 //! Exit codes: 0 success, 1 runtime failure, 2 refused usage (bad flags, unsafe transport).
 
@@ -13,6 +14,7 @@ mod admin;
 mod file_config;
 mod forms;
 mod logging;
+mod office_key;
 mod serve;
 mod signals;
 mod token;
@@ -40,6 +42,8 @@ pub enum Command {
     /// Inspect a forms folder.
     #[command(subcommand)]
     Forms(forms::FormsCommand),
+    /// Print the office public key wallets trust (FDK1 text), optionally as a QR PNG/SVG.
+    OfficeKey(office_key::OfficeKeyArgs),
 }
 
 /// A failure the binary reports on stderr, with its exit code.
@@ -74,6 +78,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(args),
         Command::Token(cmd) => token::run(cmd),
         Command::Forms(cmd) => forms::run(cmd),
+        Command::OfficeKey(args) => office_key::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

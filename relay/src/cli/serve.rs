@@ -1,7 +1,7 @@
 //! `formdesk-relay serve`: assembles the relay `Config` from flags and the TOML file, picks
 //! the transport (TLS by default), raises the open-file limit, binds the listener itself (so
-//! a busy port is reported plainly), prints the URL and the certificate fingerprint on
-//! stdout, and runs the relay until SIGINT/SIGTERM. Exit 0 means it drained and flushed.
+//! a busy port is reported plainly), prints the URL, the certificate fingerprint and the
+//! office key (`FDK1:` text wallets trust) on stdout, and runs the relay until SIGINT/SIGTERM. Exit 0 means it drained and flushed.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -102,6 +102,12 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         if let Some(fp) = &resolved.fingerprint {
             println!("TLS certificate SHA-256 fingerprint: {fp}");
         }
+        // One line: "fingerprint: " (with the colon) stays the TLS line's, which scripts pin.
+        println!(
+            "office key (fingerprint {}), add it to wallets: {}",
+            relay.node().office.key().public_key().fingerprint(),
+            relay.node().office.info().qr
+        );
         tracing::info!(
             %local, scheme, data_dir = %data_dir.display(), fd_limit,
             max_connections = resolved.config.max_connections, "relay starting"
@@ -113,7 +119,7 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
                 "open-file limit is below max_connections: connections beyond it will fail"
             );
         }
-        let admin = tokio::spawn(admin::serve(data_dir, relay.store().clone()));
+        let admin = tokio::spawn(admin::serve(data_dir, relay.node().clone()));
         let result = relay.serve(listener, signals::shutdown_signal()).await;
         admin.abort();
         let _ = admin.await; // the socket file is removed when its task is dropped

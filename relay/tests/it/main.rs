@@ -7,5 +7,6 @@ mod isolation;
 mod pubsub;
 mod requests;
 mod shutdown;
+mod tokens;
 mod util;
 mod web;

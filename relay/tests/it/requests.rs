@@ -223,3 +223,97 @@ async fn requests_over_rest_and_plain_values_for_a_request() {
         400
     );
 }
+
+#[tokio::test]
+async fn an_unanswered_request_gets_an_empty_receipt_once_it_expired() {
+    let relay = TestRelay::start(|_| {}).await;
+    let key = office_key(&relay).await;
+    let mut w = relay.ws(&relay.tokens.desk_a).await;
+    let (_, created) = open_request(&mut w).await;
+    let rid = created["request_id"].as_str().unwrap();
+    let path = format!("/api/requests/{rid}/receipt");
+
+    // Before expiry, without an answer: 409 saying why and when.
+    let (st, e) = relay.post(&path, &relay.tokens.desk_a, &json!({})).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (409, Some("conflict")));
+    let msg = e["error"]["message"].as_str().unwrap();
+    assert!(msg.contains("has not expired"), "{msg}");
+
+    let mut rec = requests::get(&relay.store, rid).unwrap().unwrap();
+    rec.expires_at = now_s() - 5;
+    requests::put(&relay.store, &rec).unwrap();
+
+    // Expired: nothing received, nothing held since the expiry. No body at all works.
+    let res = reqwest::Client::new()
+        .post(relay.url(&path))
+        .bearer_auth(&relay.tokens.device_a)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let r: Value = res.json().await.unwrap();
+    let receipt = qr::verify_receipt(r["receipt"].as_str().unwrap(), &[key]).unwrap();
+    assert_eq!(receipt.body.request_id.to_hex(), rid);
+    assert!(receipt.body.fields_received.is_empty());
+    assert_eq!(receipt.body.relay_deleted_at, rec.expires_at);
+    assert_eq!(receipt.body.form_id, "visit");
+    assert_eq!(receipt.body.office_retention_days, 30);
+
+    // Claiming a field for an expired, unanswered request is refused; other desks see 404.
+    let (st, _) = relay
+        .post(
+            &path,
+            &relay.tokens.desk_a,
+            &json!({"fields_received":["person.given_name"]}),
+        )
+        .await;
+    assert_eq!(st, 400);
+    let (st, _) = relay.post(&path, &relay.tokens.desk_b, &json!({})).await;
+    assert_eq!(st, 404);
+    // And the expired request still refuses a late answer.
+    let late = answer(&key, created["qr"].as_str().unwrap(), "Ann");
+    let (st, _) = relay
+        .post(
+            "/api/submissions",
+            &relay.tokens.device_a,
+            &json!({"response": late}),
+        )
+        .await;
+    assert_eq!(st, 410);
+}
+
+#[tokio::test]
+async fn an_answer_that_expired_unacknowledged_gets_a_receipt_of_its_deletion() {
+    let relay =
+        TestRelay::start(|c| c.submission_ttl = std::time::Duration::from_millis(300)).await;
+    let key = office_key(&relay).await;
+    let mut w = relay.ws(&relay.tokens.desk_a).await;
+    let (_, created) = open_request(&mut w).await;
+    let rid = created["request_id"].as_str().unwrap();
+    let response = answer(&key, created["qr"].as_str().unwrap(), "Ann");
+    let (st, _) = relay
+        .post(
+            "/api/submissions",
+            &relay.tokens.device_a,
+            &json!({"response": response}),
+        )
+        .await;
+    assert_eq!(st, 201);
+    w.expect("submission").await; // delivered, never acknowledged
+    let started = now_s();
+    let path = format!("/api/requests/{rid}/receipt");
+    let mut tries = 0;
+    let r = loop {
+        let (st, r) = relay.post(&path, &relay.tokens.desk_a, &json!({})).await;
+        if st == 200 {
+            break r;
+        }
+        assert_eq!(st, 409, "{r}");
+        tries += 1;
+        assert!(tries < 50, "the janitor expires the answer within 5 s");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    let receipt = qr::verify_receipt(r["receipt"].as_str().unwrap(), &[key]).unwrap();
+    assert_eq!(receipt.body.fields_received, vec!["person.given_name"]);
+    assert!((started..=now_s()).contains(&receipt.body.relay_deleted_at));
+}

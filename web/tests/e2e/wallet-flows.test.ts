@@ -1,5 +1,6 @@
 // The wallet in headless Chromium, with requests and receipts signed by a test office that
-// encodes like the Rust code: untrusted office, trusting a key, scanning a request with the
+// encodes like the Rust code (the fake camera's request QR is drawn by the Rust renderer, and
+// the answer on screen is opened by the Rust decoder too): untrusted office, trusting a key, scanning a request with the
 // fake camera, consent with a declined and an unavailable field, the answer opened to the
 // right values, the history without values, the deletion receipt (tampered and genuine),
 // prefill from remembered values, and the clear refusals (expired, outside the template,
@@ -7,14 +8,14 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { launchPhone, type Phone } from "../support/browser";
 import { serveDist, type StaticServer } from "../support/static-server";
 import { pngToY4m } from "../support/y4m";
-import { writeQrPng } from "../support/qrpng";
+import { rows, rustCheckResponse, rustRender } from "../support/rust";
 import { TestOffice, sampleBody } from "../support/office";
 import { pasteCode, readResponseQr, snap, trustOfficeByPaste } from "../support/wallet-page";
 import { DIST } from "../support/paths";
@@ -24,13 +25,13 @@ const office = new TestOffice(new Uint8Array(32).fill(42));
 const windowSecret = crypto.getRandomValues(new Uint8Array(32));
 const now = Math.floor(Date.now() / 1000);
 const first: RequestBody = sampleBody(now, windowSecret);
+const dir = mkdtempSync(join(tmpdir(), "formdesk-wallet-"));
 let server: StaticServer;
 let phone: Phone;
 let page: Page;
 
 before(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "formdesk-wallet-"));
-  writeQrPng(office.signRequest(first), join(dir, "req.png"), 4);
+  rustRender(office.signRequest(first), join(dir, "req.png"), 4);
   pngToY4m(join(dir, "req.png"), join(dir, "req.y4m"));
   server = await serveDist(DIST);
   phone = await launchPhone(join(dir, "req.y4m"));
@@ -97,6 +98,18 @@ test("consent: a declined and an empty field arrive declined and unavailable; ty
     ["address.street", { outcome: "declined" }],
     ["contact.email", { outcome: "unavailable" }],
   ]);
+  // The Rust decoder (what the desk's window runs) opens the same screen to the same values.
+  const shot = join(dir, "answer.png");
+  writeFileSync(shot, await page.getByTestId("response-qr").screenshot());
+  const rust = rustCheckResponse(office.signRequest(first), windowSecret, { image: shot });
+  assert.equal(rust.match_code, matchCode(first));
+  assert.deepEqual(rows(rust), [
+    ["person.given_name", "shared", "Ana"],
+    ["person.family_name", "shared", "Lima"],
+    ["address.street", "declined"],
+    ["contact.email", "unavailable"],
+  ]);
+  assert.ok(rust.fields.every((f) => f.provenance === "self_declared"));
   assert.match(await page.getByTestId("remembered").innerText(), /2 new value/);
 });
 

@@ -3,7 +3,9 @@
 // camera, shows the desk's matching code, and shows an answer (one field declined) that the
 // Rust scanner reads off the screen; the companion, paired by its link, scans that very
 // screen and the sealed answer reaches the subscribed window, which opens it to the right
-// values. The relay's office-signed deletion receipt then verifies in the wallet. And the
+// values (and so does the Rust decoder, `formdesk-wallet check-response`, on the phone's
+// screen; the request QR the fake camera shows is drawn by the Rust renderer). The relay's
+// office-signed deletion receipt then verifies in the wallet. And the
 // companion's clear errors: already answered (409), revoked token (401), expired request
 // (410, after the relay's one-minute minimum lifetime), relay unreachable.
 
@@ -16,10 +18,9 @@ import type { Page } from "playwright-core";
 import { launchPhone, type Phone } from "../support/browser";
 import { DeskWindow, type Created } from "../support/desk";
 import { RelayHome } from "../support/relay";
-import { rustScan } from "../support/rust";
+import { rows, rustCheckResponse, rustRender, rustScan } from "../support/rust";
 import { pagesFor, type Pages } from "../support/pages";
 import { pngToY4m } from "../support/y4m";
-import { writeQrPng } from "../support/qrpng";
 import { pasteCode, snap, trustOfficeByPaste } from "../support/wallet-page";
 import { toBase64Url, utf8 } from "../../src/shared/bytes";
 import { decodeRequestUnverified, openResponse, sealResponse } from "../../src/shared/qr";
@@ -49,9 +50,9 @@ before(async () => {
   // A second request, answered only after it expired (last test but one).
   late = await window.createRequest(home.url, desk.secret, FORM, KEYS.slice(0, 1));
   const lateBody = decodeRequestUnverified(late.qr).body;
-  writeQrPng(sealResponse(lateBody, new Map([["person.given_name", { outcome: "shared", value: "Ana" }]])), join(dir, "late.png"), 4);
+  rustRender(sealResponse(lateBody, new Map([["person.given_name", { outcome: "shared", value: "Ana" }]])), join(dir, "late.png"), 4);
   pngToY4m(join(dir, "late.png"), join(dir, "late.y4m"));
-  writeQrPng(created.qr, join(dir, "request.png"), 4);
+  rustRender(created.qr, join(dir, "request.png"), 4);
   pngToY4m(join(dir, "request.png"), join(dir, "request.y4m"));
 });
 
@@ -94,6 +95,15 @@ test("the wallet scans a relay-signed request, shows the desk's matching code, a
   answerText = codes[0];
   assert.equal(answerText, await qr.getAttribute("data-qr-text"));
   assert.match(answerText, /^FDA1:/);
+  // The Rust decoder opens the phone's screen with the window's key to the typed values.
+  const rust = rustCheckResponse(created.qr, window.secret, { image: join(dir, "answer.png") });
+  assert.equal(rust.request_id, created.request_id);
+  assert.equal(rust.match_code, created.match_code);
+  assert.deepEqual(rows(rust), [
+    ["person.given_name", "shared", "Ana"],
+    ["person.family_name", "shared", "Lima"],
+    ["address.street", "declined"],
+  ]);
 });
 
 test("the companion scans the answer and the sealed submission reaches the subscribed window", async () => {

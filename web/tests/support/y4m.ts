@@ -1,6 +1,7 @@
 // Turns a QR image (PNG made by the Rust renderer) into a Y4M video file for Chromium's
 // fake camera (--use-file-for-fake-video-capture). Y4M is a text header, then per frame
-// "FRAME\n" and the raw I420 planes; the QR is centred, nearest-neighbour scaled, on white.
+// "FRAME\n" and the raw I420 planes; the QR is centred, nearest-neighbour scaled (by a whole
+// factor when enlarging), on white.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { PNG } from "pngjs";
@@ -23,7 +24,10 @@ export function lumaToY4m(luma: Uint8Array, w: number, h: number, opts: Y4mOptio
   const H = opts.height ?? 480;
   const side = opts.qrSide ?? Math.min(W, H) - 40;
   const frames = opts.frames ?? 2;
-  const scale = side / Math.max(w, h);
+  // Whole pixels per source pixel when enlarging: nearest-neighbour at a fractional scale
+  // makes modules of uneven width, which jsQR (the phone's fallback decoder) often misreads.
+  const fit = side / Math.max(w, h);
+  const scale = fit >= 1 ? Math.floor(fit) : fit;
   const y = new Uint8Array(W * H).fill(235);
   const x0 = Math.floor((W - w * scale) / 2);
   const y0 = Math.floor((H - h * scale) / 2);
