@@ -1,9 +1,11 @@
 //! The clerk terminal end to end: the REAL `formdesk` binary in a real window (Xvfb),
 //! driven through WebDriver (tauri-driver + WebKitWebDriver). The app runs against a real
-//! relay started by the test (`app_relay`), as a desk on a LAN relay; the citizen's wallet
-//! is formdesk-protocol's verify + seal (what `formdesk-wallet respond` does), and the
-//! answer reaches the relay through its REST API (as a paired phone) or through the app's
-//! webcam path (`FORMDESK_CAMERA=file:…`). Helpers in `app_util`.
+//! relay started by the test (`app_relay`), as a desk on a LAN relay. In the phone path the
+//! citizen answers with the real `formdesk-wallet` CLI (request QR read from the window's
+//! DOM, response QR read back with `formdesk-scan`) and the sealed answer reaches the relay
+//! through its REST API as a paired phone would; the webcam and restart paths seal with
+//! formdesk-protocol (what the wallet does) and go through the app's webcam path
+//! (`FORMDESK_CAMERA=file:…`) or the REST API. Helpers in `app_util`.
 
 use std::time::Duration;
 
@@ -167,6 +169,20 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
     let relay = TestRelay::start().await;
     let form = pick_form(&relay).await;
     let app = start_app(&relay, &[]).await;
+    // Settings: the office key a citizen adds to a wallet (FDK1 text and QR), and the camera
+    // picker saying plainly that this machine has no camera.
+    let office = app
+        .wait_for("#office-key-qr", SOON)
+        .await
+        .attr("data-qr")
+        .await
+        .expect("attr")
+        .unwrap_or_default();
+    assert!(office.starts_with("FDK1"), "office key QR: {office:?}");
+    let key_text = app.text_of("#office-key-text", SOON).await;
+    assert_eq!(key_text, office);
+    let hint = app.text_of("#camera-hint", SOON).await;
+    assert!(hint.contains("No camera found"), "camera hint: {hint:?}");
     app.screenshot("home").await;
     open_form(&app, &form).await;
     let request = request_qr(&app).await;
@@ -175,7 +191,7 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
     app.screenshot("request-qr").await;
 
     let answers = answers(&form);
-    let response = relay.answer(&request, &as_refs(&answers));
+    let response = relay.wallet_answer(&request, &as_refs(&answers)).await;
     let started = std::time::Instant::now();
     let created = relay.post_answer(&response).await;
     assert_eq!(
@@ -290,5 +306,46 @@ async fn window_reconnects_after_a_relay_restart_and_still_gets_its_answer() {
     app.wait_for("#subscription[data-state=unsubscribed]", SOON)
         .await;
     wait_purged(&relay, &created.id).await;
+    app.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_request_that_expires_offers_a_signed_deletion_receipt() {
+    // One minute: the shortest lifetime a request QR can state.
+    let relay = TestRelay::start_with(|c| c.request_ttl = Duration::from_secs(60)).await;
+    let form = pick_form(&relay).await;
+    let app = start_app(&relay, &[]).await;
+    open_form(&app, &form).await;
+    request_qr(&app).await;
+    let request_id = app
+        .wait_for("#request-qr", SOON)
+        .await
+        .attr("data-request")
+        .await
+        .expect("attr")
+        .expect("data-request");
+
+    // Nobody answers: at expiry the window shows the office-signed receipt by itself.
+    let img = app
+        .wait_for("#expiry-receipt #receipt-qr", Duration::from_secs(100))
+        .await;
+    let receipt = img.attr("data-qr").await.expect("attr").unwrap_or_default();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let verified =
+        formdesk_protocol::qr::verify_receipt(&receipt, std::slice::from_ref(&relay.office))
+            .expect("the receipt is signed by the office");
+    assert_eq!(verified.body.request_id.to_hex(), request_id);
+    assert!(
+        verified.body.fields_received.is_empty(),
+        "nothing was received: {:?}",
+        verified.body.fields_received
+    );
+    assert!(verified.body.relay_deleted_at <= now);
+    app.wait_for("#subscription[data-state=expired]", SOON)
+        .await;
+    app.screenshot("expiry-receipt").await;
     app.close().await;
 }

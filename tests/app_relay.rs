@@ -2,17 +2,23 @@
 //! connects to it as a LAN relay (`FORMDESK_RELAY_URL` + `FORMDESK_RELAY_TOKEN`), and the
 //! test uses a `device` token of the same desk to post answers as a paired phone would.
 //! It can be stopped and started again on the same port and data (relay restart test).
+//! The citizen answers with the real `formdesk-wallet` CLI ([`TestRelay::wallet_answer`]),
+//! or, where the wallet is not the point, with formdesk-protocol directly
+//! ([`TestRelay::answer`]).
 
+use std::ffi::OsStr;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 use formdesk_protocol::qr::{self, FieldOutcome, OfficePublicKey};
+use formdesk_protocol::render::{render_png, EcLevel};
 use formdesk_protocol::wire::SubmissionCreated;
 use formdesk_relay::{Config, Relay, Role, Store};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::app_util::workspace_root;
+use crate::app_util::{workspace_bin, workspace_root};
 
 pub const DESK: &str = "desk-e2e";
 
@@ -33,9 +39,15 @@ fn forms_dir() -> PathBuf {
 
 impl TestRelay {
     pub async fn start() -> TestRelay {
+        TestRelay::start_with(|_| {}).await
+    }
+
+    /// Starts with the desktop defaults changed by `tweak` (e.g. a short request lifetime).
+    pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> TestRelay {
         let data = tempfile::tempdir().expect("tempdir");
-        let relay = Relay::open(Config::for_desktop(data.path()).with_forms(forms_dir()))
-            .expect("open relay");
+        let mut config = Config::for_desktop(data.path()).with_forms(forms_dir());
+        tweak(&mut config);
+        let relay = Relay::open(config).expect("open relay");
         let (desk_token, _) =
             formdesk_relay::create_token(relay.store(), Role::Desk, Some(DESK), "e2e desk")
                 .expect("desk token");
@@ -144,6 +156,105 @@ impl TestRelay {
             .collect();
         qr::seal_response(&verified, &answers, &mut rand_core::OsRng).expect("seal response")
     }
+}
+
+/// Runs a workspace binary to completion; panics with its stderr when it fails.
+fn run(bin: &Path, args: &[&OsStr]) -> String {
+    let out = Command::new(bin)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("run {}: {e}", bin.display()));
+    assert!(
+        out.status.success(),
+        "{} {:?} failed: {}",
+        bin.display(),
+        args,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+impl TestRelay {
+    /// The citizen's real wallet: `formdesk-wallet` trusts the office key the relay serves
+    /// (`GET /api/office-key`, the FDK1 text), reads the request QR from a PNG, answers with
+    /// `--set key=value` (`None` = `--decline key`) and writes the response QR as a PNG,
+    /// which `formdesk-scan` reads back to text, as the phone screen would be read.
+    pub async fn wallet_answer(
+        &self,
+        request_qr: &str,
+        answers: &[(&str, Option<&str>)],
+    ) -> String {
+        let office: serde_json::Value = reqwest::Client::new()
+            .get(format!("{}/api/office-key", self.url()))
+            .send()
+            .await
+            .expect("GET /api/office-key")
+            .json()
+            .await
+            .expect("office key JSON");
+        let office_qr = office["qr"].as_str().expect("FDK1 text").to_string();
+        let request_qr = request_qr.to_string();
+        let answers: Vec<(String, Option<String>)> = answers
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.map(str::to_string)))
+            .collect();
+        tokio::task::spawn_blocking(move || wallet_respond(&office_qr, &request_qr, &answers))
+            .await
+            .expect("wallet thread")
+    }
+}
+
+fn wallet_respond(
+    office_qr: &str,
+    request_qr: &str,
+    answers: &[(String, Option<String>)],
+) -> String {
+    let wallet = workspace_bin("formdesk-wallet", "formdesk-wallet");
+    let scan = workspace_bin("formdesk-scanner", "formdesk-scan");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let home = dir.path().join("home");
+    let (request_png, response_png) = (
+        dir.path().join("request.png"),
+        dir.path().join("response.png"),
+    );
+    let profile = dir.path().join("profile.json");
+    std::fs::write(
+        &request_png,
+        render_png(request_qr, EcLevel::M).expect("render"),
+    )
+    .unwrap();
+    let home_args = [OsStr::new("--home"), home.as_os_str()];
+    let mut trust: Vec<&OsStr> = home_args.to_vec();
+    trust.extend(["trust", "add", office_qr].map(OsStr::new));
+    run(&wallet, &trust);
+
+    let flags: Vec<String> = answers
+        .iter()
+        .map(|(k, v)| match v {
+            Some(v) => format!("--set={k}={v}"),
+            None => format!("--decline={k}"),
+        })
+        .collect();
+    let mut respond: Vec<&OsStr> = home_args.to_vec();
+    respond.extend([OsStr::new("respond"), request_png.as_os_str()]);
+    respond.extend([OsStr::new("--profile"), profile.as_os_str()]);
+    respond.extend([
+        OsStr::new("--out"),
+        response_png.as_os_str(),
+        OsStr::new("--yes"),
+    ]);
+    respond.extend(flags.iter().map(OsStr::new));
+    run(&wallet, &respond);
+
+    let line = run(&scan, &[response_png.as_os_str()]);
+    let v: serde_json::Value = serde_json::from_str(line.trim()).expect("formdesk-scan JSON line");
+    let text = v["codes"][0]
+        .as_str()
+        .expect("the response QR decodes")
+        .to_string();
+    assert!(text.starts_with("FDA"), "response QR text: {text}");
+    text
 }
 
 fn serve(relay: Relay, listener: tokio::net::TcpListener) -> (oneshot::Sender<()>, JoinHandle<()>) {

@@ -1,7 +1,8 @@
 //! The `formdesk-relay` binary as an admin runs it: a real child process on a free loopback
 //! port with a temporary data dir. Restart durability after kill -9, TLS pinned by
 //! fingerprint, the plain-HTTP policy, bind errors, token administration through the CLI
-//! against the running relay, and SIGTERM → clean exit 0.
+//! against the running relay (a revocation closes the token's websocket: 4001), the office
+//! key in the banner and from `office-key` (text, PNG/SVG QR), and SIGTERM → clean exit 0.
 
 use std::collections::BTreeSet;
 use std::time::Duration;
@@ -214,7 +215,8 @@ async fn tokens_made_and_revoked_with_the_cli_apply_to_the_running_relay() {
     let dir = data.to_str().unwrap().to_string();
     let relay = Relay::start_plain(&data);
 
-    // Created while the relay runs (through its admin socket): usable at once.
+    // Created while the relay runs (through its admin socket): usable at once; revoked
+    // through it: refused at once, and its open websocket closes (4001).
     let (id, token) = create_token(&data, "desk", Some("desk-7"));
     let (status, body) = post(&relay, &token, "token-live").await;
     assert_eq!(status, 201, "{body}");
@@ -248,6 +250,21 @@ async fn tokens_made_and_revoked_with_the_cli_apply_to_the_running_relay() {
         "{}",
         String::from_utf8_lossy(&revoked.stderr)
     );
+    // Its open websocket is closed by the relay: 4001 "token revoked".
+    let close = loop {
+        match tokio::time::timeout(
+            Duration::from_secs(10),
+            futures_util::StreamExt::next(&mut window.ws),
+        )
+        .await
+        {
+            Ok(Some(Ok(Message::Close(frame)))) => break frame,
+            Ok(Some(Ok(_))) => continue,
+            other => panic!("expected a close frame after the revocation, got {other:?}"),
+        }
+    };
+    let close = close.map(|f| (u16::from(f.code), f.reason.to_string()));
+    assert_eq!(close, Some((4001, "token revoked".to_string())));
     let (status, body) = post(&relay, &token, "after-revoke").await;
     assert_eq!(status, 401, "a revoked token is refused: {body}");
     assert_eq!(body["error"]["code"], "unauthorized");
@@ -263,5 +280,117 @@ async fn tokens_made_and_revoked_with_the_cli_apply_to_the_running_relay() {
         "{}",
         String::from_utf8_lossy(&bad.stderr)
     );
-    drop(window);
+}
+
+#[tokio::test]
+async fn the_office_key_is_printed_at_start_and_by_office_key_also_as_a_qr() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let dir = data.to_str().unwrap().to_string();
+
+    // Before the first start there is no key: a clear usage error, nothing created.
+    let none = cli(&["office-key", "--data-dir", &dir]);
+    assert_eq!(none.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&none.stderr).contains("first starts"));
+    assert!(!data.join("office.key").exists());
+
+    // `serve` prints the key's FDK1 text in its banner, as GET /api/office-key serves it.
+    let mut child = std::process::Command::new(crate::util::bin_path("formdesk-relay"))
+        .args([
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--plain-http",
+            "--data-dir",
+            &dir,
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let banner = std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let mut seen = Vec::new();
+        for _ in 0..10 {
+            let Some(Ok(line)) = lines.next() else { break };
+            let done = line.starts_with("office key");
+            seen.push(line);
+            if done {
+                break;
+            }
+        }
+        seen
+    })
+    .join()
+    .unwrap();
+    let addr = banner[0]
+        .split("http://")
+        .nth(1)
+        .expect("listening line")
+        .to_string();
+    let office_line = banner.last().unwrap().clone();
+    let served: Value = reqwest::get(format!("http://{addr}/api/office-key"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let qr = served["qr"].as_str().unwrap();
+    assert!(qr.starts_with("FDK1:"));
+    assert!(office_line.ends_with(&format!(": {qr}")), "{banner:?}");
+    let (key, name) = formdesk_protocol::qr::OfficePublicKey::from_qr_text(qr).unwrap();
+    assert!(office_line.contains(&key.fingerprint()), "{office_line}");
+
+    // `office-key` works while the relay runs: same text; --png renders a QR of it.
+    let png = tmp.path().join("office.png");
+    let out = cli(&[
+        "office-key",
+        "--data-dir",
+        &dir,
+        "--png",
+        png.to_str().unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), qr);
+    let scan = std::process::Command::new(crate::util::bin_path("formdesk-scan"))
+        .arg(&png)
+        .output()
+        .unwrap();
+    let scanned: Value = serde_json::from_slice(&scan.stdout).expect("formdesk-scan JSON");
+    assert_eq!(scanned["codes"], json!([qr]), "the PNG holds the key's QR");
+    // --office-name changes the name in the text, not the key; --json has every form.
+    let out = cli(&[
+        "office-key",
+        "--data-dir",
+        &dir,
+        "--office-name",
+        "Town Hall",
+        "--json",
+    ]);
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (key2, name2) =
+        formdesk_protocol::qr::OfficePublicKey::from_qr_text(v["qr"].as_str().unwrap()).unwrap();
+    assert_eq!(
+        (key2, name2.as_str(), name.as_str()),
+        (key, "Town Hall", "FormDesk office")
+    );
+    assert_eq!(v["fingerprint"], key.fingerprint());
+    let svg = tmp.path().join("office.svg");
+    let out = cli(&[
+        "office-key",
+        "--data-dir",
+        &dir,
+        "--svg",
+        svg.to_str().unwrap(),
+    ]);
+    assert!(out.status.success());
+    assert!(std::fs::read_to_string(&svg).unwrap().contains("<svg"));
+    let _ = child.kill();
+    let _ = child.wait();
 }

@@ -17,7 +17,7 @@ use crate::error::{AppError, Result};
 use crate::outbox::{self, CompletedForm};
 use crate::relay_link::{Endpoint, LinkEvents, LinkStatus, RelayLink};
 use crate::rest::Rest;
-use crate::settings::{AppPaths, RelayMode, Settings};
+use crate::settings::{AppPaths, Overrides, RelayMode, Settings};
 use crate::windows::{Followup, FormWindows, RequestView, SubscriptionState, WindowSink};
 
 /// Where desk-wide news goes (the app: Tauri events).
@@ -34,11 +34,25 @@ pub struct Completed {
     pub receipt_svg: Option<String>,
 }
 
-/// A pairing code for a clerk phone.
+/// A deletion receipt to show the citizen.
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Pairing {
-    pub token: String,
+pub struct Receipt {
+    pub receipt_qr: String,
+    pub receipt_svg: String,
+}
+
+/// The office's public key, as citizens add it to a wallet (settings panel).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OfficeKeyView {
+    pub name: String,
+    /// Ed25519 public key, base64url.
+    pub public_key: String,
+    /// Short fingerprint to read aloud or compare (formdesk-protocol's).
+    pub fingerprint: String,
+    /// The `FDK1:` text a wallet trusts.
+    pub qr: String,
     pub qr_svg: String,
 }
 
@@ -51,7 +65,10 @@ struct Connection {
 /// The clerk terminal's state (one per app).
 pub struct Desk {
     pub paths: AppPaths,
-    settings: Mutex<Settings>,
+    /// The settings as saved in the file (what the settings panel edits).
+    saved: Mutex<Settings>,
+    /// What the environment imposes on top (never written to the file).
+    pub overrides: Overrides,
     conn: tokio::sync::Mutex<Option<Connection>>,
     /// The current link (readable without awaiting the connection lock).
     link: Mutex<Option<RelayLink>>,
@@ -61,10 +78,16 @@ pub struct Desk {
 }
 
 impl Desk {
-    pub fn new(paths: AppPaths, settings: Settings, sink: Arc<dyn UiSink>) -> Arc<Desk> {
+    pub fn new(
+        paths: AppPaths,
+        saved: Settings,
+        overrides: Overrides,
+        sink: Arc<dyn UiSink>,
+    ) -> Arc<Desk> {
         Arc::new(Desk {
             paths,
-            settings: Mutex::new(settings),
+            saved: Mutex::new(saved),
+            overrides,
             conn: tokio::sync::Mutex::new(None),
             link: Mutex::new(None),
             forms: Mutex::default(),
@@ -73,8 +96,14 @@ impl Desk {
         })
     }
 
+    /// The effective settings (saved, with the environment's overrides).
     pub fn settings(&self) -> Settings {
-        lock(&self.settings).clone()
+        self.overrides.apply(self.saved_settings())
+    }
+
+    /// The settings as saved (for the settings panel).
+    pub fn saved_settings(&self) -> Settings {
+        lock(&self.saved).clone()
     }
 
     /// (Re)connects according to the settings: starts the embedded relay if asked, then the
@@ -93,10 +122,15 @@ impl Desk {
                 let e = EmbeddedRelay::start(&self.paths.data, &self.paths.forms).await?;
                 (e.endpoint.clone(), Some(e))
             }
-            RelayMode::Lan { url, token, .. } => (
+            RelayMode::Lan {
+                url,
+                token,
+                fingerprint,
+            } => (
                 Endpoint {
-                    base: url.trim_end_matches('/').to_string(),
-                    token: token.clone(),
+                    base: url.trim().trim_end_matches('/').to_string(),
+                    token: token.trim().to_string(),
+                    fingerprint: fingerprint.clone(),
                 },
                 None,
             ),
@@ -127,14 +161,17 @@ impl Desk {
         }
     }
 
-    pub async fn save_settings(self: &Arc<Self>, s: Settings) -> Result<()> {
+    /// Saves `s` and reconnects if the effective relay changed. Returns whether the
+    /// effective camera changed (the app then restarts the scanner).
+    pub async fn save_settings(self: &Arc<Self>, s: Settings) -> Result<bool> {
         s.save(&self.paths.config)?;
-        let relay_changed = lock(&self.settings).relay != s.relay;
-        *lock(&self.settings) = s;
-        if relay_changed {
+        let before = self.settings();
+        *lock(&self.saved) = s;
+        let after = self.settings();
+        if before.relay != after.relay {
             self.connect().await?;
         }
-        Ok(())
+        Ok(before.camera != after.camera)
     }
 
     pub fn status(&self) -> LinkStatus {
@@ -278,22 +315,40 @@ impl Desk {
         })
     }
 
-    /// Mints a device token for a clerk phone and shows it as a QR (relay URL + token).
-    pub async fn pair_phone(&self) -> Result<Pairing> {
-        let token = {
-            let conn = self.conn.lock().await;
-            let conn = conn
-                .as_ref()
-                .ok_or_else(|| AppError::relay_unreachable("not connected yet"))?;
-            match &conn.embedded {
-                Some(e) => e.device_token("clerk phone")?,
-                None => conn.rest.new_device_token("clerk phone").await?.token,
+    /// The office key the relay signs with (`GET /api/office-key`), with its QR rendered
+    /// here by formdesk-protocol.
+    pub async fn office_key(&self) -> Result<OfficeKeyView> {
+        let info = self.rest().await?.office_key().await?;
+        let key = formdesk_protocol::qr::OfficePublicKey::from_base64url(&info.public_key)
+            .map_err(crate::windows::protocol_error)?;
+        let qr_svg = render_svg(&info.qr, EcLevel::M).map_err(crate::windows::protocol_error)?;
+        Ok(OfficeKeyView {
+            name: info.name,
+            public_key: info.public_key,
+            fingerprint: key.fingerprint(),
+            qr: info.qr,
+            qr_svg,
+        })
+    }
+
+    /// The window's request expired unanswered: the relay signs a deletion receipt with no
+    /// fields received (the citizen's proof that nothing was kept), the window forgets the
+    /// request and leaves its group. Refused while the request is still open or answered.
+    pub async fn expired_receipt(&self, label: &str) -> Result<Receipt> {
+        let request_id = self.windows.expired_unanswered(label, outbox::now_secs())?;
+        let receipt = self.rest().await?.receipt(&request_id).await?.receipt;
+        if let Some(group) = self.windows.clear(label) {
+            if let Ok(link) = self.link() {
+                link.unsubscribe(&group);
             }
-        };
-        let base = self.link()?.endpoint().base.clone();
-        let text = format!("FDP1:{}#{}", base, token);
-        let qr_svg = render_svg(&text, EcLevel::M).map_err(crate::windows::protocol_error)?;
-        Ok(Pairing { token, qr_svg })
+        }
+        self.sink.subscription(label, SubscriptionState::Expired);
+        let receipt_svg =
+            render_svg(&receipt, EcLevel::M).map_err(crate::windows::protocol_error)?;
+        Ok(Receipt {
+            receipt_qr: receipt,
+            receipt_svg,
+        })
     }
 
     /// Posts a sealed response read by the webcam, exactly as a paired phone would.

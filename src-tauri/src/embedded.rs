@@ -17,8 +17,6 @@ pub const LOCAL_DESK: &str = "local";
 /// A running in-process relay.
 pub struct EmbeddedRelay {
     pub endpoint: Endpoint,
-    /// The relay's store (a cheap handle): pairing mints device tokens in it directly.
-    store: formdesk_relay::Store,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
 }
@@ -30,7 +28,6 @@ impl EmbeddedRelay {
         std::fs::create_dir_all(&dir)?;
         let config = formdesk_relay::Config::for_desktop(&dir).with_forms(forms_dir);
         let (relay, token) = open(config).await?;
-        let store = relay.store().clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = oneshot::channel::<()>();
@@ -45,10 +42,10 @@ impl EmbeddedRelay {
         let endpoint = Endpoint {
             base: format!("http://{addr}"),
             token,
+            fingerprint: None,
         };
         Ok(EmbeddedRelay {
             endpoint,
-            store,
             stop: Some(stop),
             task: Some(task),
         })
@@ -77,18 +74,4 @@ async fn open(config: formdesk_relay::Config) -> Result<(formdesk_relay::Relay, 
     })
     .await
     .map_err(AppError::internal)?
-}
-
-impl EmbeddedRelay {
-    /// A new `device` token bound to this desk (pairing a clerk phone).
-    pub fn device_token(&self, label: &str) -> Result<String> {
-        formdesk_relay::create_token(
-            &self.store,
-            formdesk_relay::Role::Device,
-            Some(LOCAL_DESK),
-            label,
-        )
-        .map(|(secret, _)| secret)
-        .map_err(|e| AppError::internal(format!("Cannot create a device token: {e}")))
-    }
 }

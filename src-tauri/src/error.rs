@@ -12,6 +12,8 @@ pub enum ErrorKind {
     RelayUnreachable,
     /// The relay refused the desk token.
     TokenRejected,
+    /// The relay's TLS certificate is not the one pinned in the settings.
+    CertificateMismatch,
     /// A scanned or delivered response belongs to another request.
     WrongRequest,
     /// The request expired before the answer came.

@@ -2,9 +2,11 @@
 //!
 //! # Layout
 //! - `desk`: the clerk terminal's state and actions (no Tauri): settings, relay connection,
-//!   form windows, Complete, pairing, the webcam path.
+//!   form windows, Complete, office key, expiry receipts, the webcam path; `pairing`: a
+//!   clerk phone's pairing QR.
 //! - `relay_link`: the websocket to the relay (reconnect with backoff, resubscription,
-//!   status); `rest`: the relay's REST API; `embedded`: the relay started in-process.
+//!   status); `rest`: the relay's REST API; `embedded`: the relay started in-process;
+//!   `transport`: plain TCP or TLS pinned to the relay's certificate, for both.
 //! - `windows`: form windows, each holding its request's ephemeral key in memory only;
 //!   opens sealed answers and routes them to their window alone.
 //! - `scanner_bridge`: webcam frames → formdesk-scanner → sealed answer posted to the relay.
@@ -19,10 +21,12 @@ pub mod desk;
 pub mod embedded;
 pub mod error;
 pub mod outbox;
+pub mod pairing;
 pub mod relay_link;
 pub mod rest;
 pub mod scanner_bridge;
 pub mod settings;
+pub mod transport;
 mod ui_events;
 pub mod windows;
 
@@ -32,7 +36,7 @@ use std::sync::Arc;
 use tauri::{Manager, Runtime};
 
 use crate::desk::Desk;
-use crate::settings::{AppPaths, Settings};
+use crate::settings::{AppPaths, Overrides, Settings};
 
 /// What every command gets through `State`.
 pub struct AppState {
@@ -52,9 +56,12 @@ pub fn app_builder<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> 
             commands::forms::validate_values,
             commands::request::new_request,
             commands::request::subscription_state,
+            commands::request::expired_receipt,
             commands::complete::complete_form,
             commands::settings::get_settings,
             commands::settings::save_settings,
+            commands::settings::office_key,
+            commands::settings::camera_choices,
             commands::pairing::pair_phone,
             commands::scanner::scanner_status,
         ])
@@ -76,9 +83,11 @@ pub(crate) fn setup<R: Runtime>(
     app: &tauri::AppHandle<R>,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let paths = app_paths(app)?;
-    let settings = Settings::load(&paths.config)?.with_env(|k| std::env::var(k).ok());
+    let saved = Settings::load(&paths.config)?;
+    let overrides = Overrides::from_env(|k| std::env::var(k).ok());
+    let settings = overrides.apply(saved.clone());
     let sink = Arc::new(ui_events::TauriSink { app: app.clone() });
-    let desk = Desk::new(paths, settings.clone(), sink.clone());
+    let desk = Desk::new(paths, saved, overrides, sink.clone());
     let scanner = scanner_bridge::ScannerBridge::start(
         settings.camera.as_deref(),
         desk.clone(),

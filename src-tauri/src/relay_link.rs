@@ -15,10 +15,13 @@ use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::Connector;
 use tokio_util::sync::CancellationToken;
 
 use crate::error::{AppError, ErrorKind, Result};
+use crate::transport::{self, Security};
 
 /// Where the relay is and how the desk proves who it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +30,9 @@ pub struct Endpoint {
     pub base: String,
     /// The desk token.
     pub token: String,
+    /// SHA-256 fingerprint of the relay's certificate, required for `https://` (see
+    /// `transport`); `None` for plain loopback.
+    pub fingerprint: Option<String>,
 }
 
 impl Endpoint {
@@ -89,6 +95,9 @@ const OPS_CAPACITY: usize = 256;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 const PING_EVERY: Duration = Duration::from_secs(15);
 const ANSWER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Relay events are small JSON (a sealed answer is a few hundred bytes); tungstenite's
+/// 64 MiB default would let a broken relay make the desk buffer that much.
+const MAX_MESSAGE: usize = 1 << 20;
 
 impl RelayLink {
     /// Starts the link task on the current tokio runtime.
@@ -340,16 +349,30 @@ async fn session(
     }
 }
 
-/// Opens the websocket, authenticates and waits for `hello`.
+/// Opens the websocket (TLS pinned for `https://` relays), authenticates and waits for
+/// `hello`.
 async fn connect(inner: &Inner) -> Result<Ws> {
     let url = inner.endpoint.ws_url();
+    let connector =
+        match transport::security(&inner.endpoint.base, inner.endpoint.fingerprint.as_deref())? {
+            Security::Plain => Connector::Plain,
+            Security::Pinned(config) => Connector::Rustls(config),
+        };
+    let config = WebSocketConfig::default()
+        .max_message_size(Some(MAX_MESSAGE))
+        .max_frame_size(Some(MAX_MESSAGE));
     let (mut ws, _) = tokio::time::timeout(
         CONNECT_TIMEOUT,
-        tokio_tungstenite::connect_async(url.as_str()),
+        tokio_tungstenite::connect_async_tls_with_config(
+            url.as_str(),
+            Some(config),
+            true,
+            Some(connector),
+        ),
     )
     .await
     .map_err(|_| AppError::relay_unreachable("timed out"))?
-    .map_err(AppError::relay_unreachable)?;
+    .map_err(|e| transport::connect_error(&e))?;
     send_op(
         &mut ws,
         &ClientOp::Auth {

@@ -1,7 +1,9 @@
 //! The relay's REST API as the desk uses it: list forms, post a sealed response (the webcam
 //! path, exactly what a paired phone does), ask for a deletion receipt, mint a device token
 //! for pairing, read the office key. Errors become the clerk's words (unreachable, token
-//! rejected, the relay's own message).
+//! rejected, a certificate that does not match the pin, the relay's own message). For an
+//! `https://` relay the HTTP client uses the same pinned TLS config as the websocket
+//! (`transport`).
 
 use formdesk_protocol::forms::FormDef;
 use formdesk_protocol::wire::{
@@ -12,33 +14,36 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{AppError, ErrorKind, Result};
 use crate::relay_link::Endpoint;
+use crate::transport::{self, Security};
 
 /// A REST client bound to one relay and token.
 #[derive(Clone)]
 pub struct Rest {
-    http: reqwest::Client,
+    /// The client, or why none can be made (bad URL or pin): every call returns that.
+    http: Result<reqwest::Client>,
     endpoint: Endpoint,
 }
 
-/// `POST /api/devices` answer: a device token bound to this desk.
+/// `POST /api/devices` answer (201): a device token bound to this desk.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DeviceToken {
+    /// The token's id (for revocation; not secret).
+    pub id: String,
+    /// The secret, `fdt_...`, shown once.
     pub token: String,
+    /// The desk it is bound to.
+    pub desk: String,
 }
 
 impl Rest {
     pub fn new(endpoint: Endpoint) -> Rest {
-        let http = reqwest::Client::builder()
-            .connect_timeout(std::time::Duration::from_secs(5))
-            .timeout(std::time::Duration::from_secs(15))
-            .build()
-            .expect("http client");
+        let http = client(&endpoint);
         Rest { http, endpoint }
     }
 
     /// GET /api/forms
     pub async fn forms(&self) -> Result<Vec<FormDef>> {
-        self.call(self.http.get(self.url("/api/forms"))).await
+        self.call(|h| h.get(self.url("/api/forms"))).await
     }
 
     /// POST /api/submissions with a sealed response QR text.
@@ -47,39 +52,47 @@ impl Rest {
             response: Some(response.to_string()),
             ..Default::default()
         };
-        self.call(self.http.post(self.url("/api/submissions")).json(&body))
+        self.call(|h| h.post(self.url("/api/submissions")).json(&body))
             .await
     }
 
     /// POST /api/requests/<id>/receipt
     pub async fn receipt(&self, request_id: &str) -> Result<ReceiptCreated> {
         let url = self.url(&format!("/api/requests/{request_id}/receipt"));
-        self.call(self.http.post(url).json(&serde_json::json!({})))
+        self.call(|h| h.post(url).json(&serde_json::json!({})))
             .await
     }
 
     /// POST /api/devices
     pub async fn new_device_token(&self, label: &str) -> Result<DeviceToken> {
         let body = serde_json::json!({ "label": label });
-        self.call(self.http.post(self.url("/api/devices")).json(&body))
+        self.call(|h| h.post(self.url("/api/devices")).json(&body))
             .await
     }
 
     /// GET /api/office-key
     pub async fn office_key(&self) -> Result<OfficeKeyInfo> {
-        self.call(self.http.get(self.url("/api/office-key"))).await
+        self.call(|h| h.get(self.url("/api/office-key"))).await
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
     }
 
     fn url(&self, path: &str) -> String {
         format!("{}{path}", self.endpoint.base.trim_end_matches('/'))
     }
 
-    async fn call<T: DeserializeOwned>(&self, req: reqwest::RequestBuilder) -> Result<T> {
-        let resp = req
+    async fn call<T: DeserializeOwned>(
+        &self,
+        req: impl FnOnce(&reqwest::Client) -> reqwest::RequestBuilder,
+    ) -> Result<T> {
+        let http = self.http.as_ref().map_err(Clone::clone)?;
+        let resp = req(http)
             .bearer_auth(&self.endpoint.token)
             .send()
             .await
-            .map_err(AppError::relay_unreachable)?;
+            .map_err(|e| transport::connect_error(&e))?;
         let status = resp.status();
         if status.is_success() {
             return resp
@@ -90,6 +103,21 @@ impl Rest {
         let body: Option<ErrorBody> = resp.json().await.ok();
         Err(http_error(status.as_u16(), body))
     }
+}
+
+/// An HTTP client for the endpoint: plain, or TLS pinned to the relay's certificate.
+fn client(endpoint: &Endpoint) -> Result<reqwest::Client> {
+    let builder = reqwest::Client::builder()
+        .connect_timeout(std::time::Duration::from_secs(5))
+        .timeout(std::time::Duration::from_secs(15));
+    let builder = match transport::security(&endpoint.base, endpoint.fingerprint.as_deref())? {
+        Security::Plain => builder,
+        // reqwest takes the config by value (it adds nothing to it: no roots, no ALPN h2).
+        Security::Pinned(config) => builder.use_preconfigured_tls((*config).clone()),
+    };
+    builder
+        .build()
+        .map_err(|e| AppError::internal(format!("Cannot set up the HTTP client: {e}")))
 }
 
 /// Maps a relay error answer to the clerk's words.

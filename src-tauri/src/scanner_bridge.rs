@@ -3,8 +3,9 @@
 //! to the relay's `POST /api/submissions` — the same path a paired phone uses — so the window
 //! holding the request's key opens it. Preview frames (downscaled JPEG) with the box around
 //! a detected code go to the UI. Sources: `file:PATH` (a fixed image, re-read each frame:
-//! the fake camera of the tests), or a camera index once the scanner's camera worker lands
-//! (until then: "camera missing"). No Tauri here.
+//! the fake camera of the tests), or any formdesk-scanner source spec (`camera:N` through
+//! nokhwa, a bare `N` meaning the same, `folder:DIR`). Choosing another camera in Settings
+//! stops the worker and starts a new one ([`ScannerBridge::switch`]). No Tauri here.
 
 use std::io::Cursor;
 use std::path::PathBuf;
@@ -53,14 +54,24 @@ pub trait ScannerSink: Send + Sync + 'static {
     fn scanner(&self, event: &ScannerEvent);
 }
 
-/// Handle on the scanner thread.
+/// Handle on the scanner thread (replaced when the camera setting changes).
 pub struct ScannerBridge {
+    desk: Arc<Desk>,
+    sink: Arc<dyn ScannerSink>,
+    rt: tokio::runtime::Handle,
+    current: Mutex<Worker>,
+}
+
+/// One running worker thread.
+struct Worker {
     stop: Arc<AtomicBool>,
     status: Arc<Mutex<ScannerEvent>>,
 }
 
 /// Frames per second read from a file source (a still image needs few).
 const FILE_FPS: u64 = 4;
+/// Preview frames to the UI from a camera (it delivers far more than the UI needs).
+const PREVIEW_EVERY: Duration = Duration::from_millis(200);
 /// Decoded texts waiting to be posted; when full, newer reads are dropped (they repeat).
 const POST_QUEUE: usize = 4;
 
@@ -71,34 +82,39 @@ impl ScannerBridge {
         sink: Arc<dyn ScannerSink>,
         rt: tokio::runtime::Handle,
     ) -> ScannerBridge {
-        let stop = Arc::new(AtomicBool::new(false));
-        let status = Arc::new(Mutex::new(ScannerEvent::note(
-            "status",
-            "no camera configured",
-        )));
-        let Some(source) = source.map(str::to_string) else {
-            return ScannerBridge { stop, status };
-        };
-        let (tx, rx) = mpsc::sync_channel::<String>(POST_QUEUE);
-        rt.spawn(post_loop(rx, desk, sink.clone()));
-        let (stop2, status2) = (stop.clone(), status.clone());
-        std::thread::Builder::new()
-            .name("formdesk-scanner".into())
-            .spawn(move || worker(&source, &tx, sink.as_ref(), &stop2, &status2))
-            .expect("spawn the scanner thread");
-        ScannerBridge { stop, status }
+        let worker = spawn(source, &desk, &sink, &rt);
+        ScannerBridge {
+            desk,
+            sink,
+            rt,
+            current: Mutex::new(worker),
+        }
+    }
+
+    /// Stops the current source and starts `source` (a camera is released before the next
+    /// one opens).
+    pub fn switch(&self, source: Option<&str>) {
+        let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        current.stop.store(true, Ordering::Relaxed);
+        *current = spawn(source, &self.desk, &self.sink, &self.rt);
+        let status = current
+            .status
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        self.sink.scanner(&status);
     }
 
     /// The current camera status (what the UI shows before any event).
     pub fn status(&self) -> ScannerEvent {
-        self.status
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone()
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        let status = current.status.lock().unwrap_or_else(|e| e.into_inner());
+        status.clone()
     }
 
     pub fn stop(&self) {
-        self.stop.store(true, Ordering::Relaxed);
+        let current = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        current.stop.store(true, Ordering::Relaxed);
     }
 }
 
@@ -106,6 +122,32 @@ impl Drop for ScannerBridge {
     fn drop(&mut self) {
         self.stop();
     }
+}
+
+/// Starts a worker thread for `source` (none: a status saying so).
+fn spawn(
+    source: Option<&str>,
+    desk: &Arc<Desk>,
+    sink: &Arc<dyn ScannerSink>,
+    rt: &tokio::runtime::Handle,
+) -> Worker {
+    let stop = Arc::new(AtomicBool::new(false));
+    let status = Arc::new(Mutex::new(ScannerEvent::note(
+        "status",
+        "no camera chosen (Settings)",
+    )));
+    let Some(source) = source.map(str::to_string) else {
+        return Worker { stop, status };
+    };
+    let (tx, rx) = mpsc::sync_channel::<String>(POST_QUEUE);
+    // Ends when the worker thread drops `tx`.
+    rt.spawn(post_loop(rx, desk.clone(), sink.clone()));
+    let (stop2, status2, sink) = (stop.clone(), status.clone(), sink.clone());
+    std::thread::Builder::new()
+        .name("formdesk-scanner".into())
+        .spawn(move || worker(&source, &tx, sink.as_ref(), &stop2, &status2))
+        .expect("spawn the scanner thread");
+    Worker { stop, status }
 }
 
 fn worker(
@@ -120,17 +162,13 @@ fn worker(
         *status.lock().unwrap_or_else(|e| e.into_inner()) = ev;
     };
     let Some(path) = source.strip_prefix("file:").map(PathBuf::from) else {
-        set_status(ScannerEvent::note(
-            "error",
-            format!("camera missing: no camera {source:?} on this computer"),
-        ));
-        return;
+        return camera_loop(source, tx, sink, stop, &set_status);
     };
     set_status(ScannerEvent::note(
         "status",
         format!("reading frames from {}", path.display()),
     ));
-    let mut last_text: Option<(String, Instant)> = None;
+    let mut dedupe = Dedupe::default();
     while !stop.load(Ordering::Relaxed) {
         let started = Instant::now();
         match formdesk_scanner::gray_from_file(&path) {
@@ -141,12 +179,7 @@ fn worker(
                     .map(|c| c.corners.iter().map(|p| [p.x, p.y]).collect());
                 sink.scanner(&preview(&gray, corners));
                 for code in codes.into_iter().filter(|c| c.text.starts_with("FDA")) {
-                    // Dedupe: the same answer held in front of the camera is sent once a minute at most.
-                    let fresh = last_text.as_ref().is_none_or(|(t, at)| {
-                        *t != code.text || at.elapsed() > Duration::from_secs(60)
-                    });
-                    if fresh {
-                        last_text = Some((code.text.clone(), Instant::now()));
+                    if dedupe.fresh(&code.text) {
                         let _ = tx.try_send(code.text);
                     }
                 }
@@ -155,6 +188,75 @@ fn worker(
         }
         let period = Duration::from_millis(1000 / FILE_FPS);
         std::thread::sleep(period.saturating_sub(started.elapsed()));
+    }
+}
+
+/// Reads a formdesk-scanner source (a real camera) until stopped; an absent camera is a
+/// status message ("camera missing: …"), never a panic or a dialog.
+fn camera_loop(
+    source: &str,
+    tx: &mpsc::SyncSender<String>,
+    sink: &dyn ScannerSink,
+    stop: &AtomicBool,
+    set_status: &dyn Fn(ScannerEvent),
+) {
+    let spec = if source.chars().all(|c| c.is_ascii_digit()) {
+        format!("camera:{source}")
+    } else {
+        source.to_string()
+    };
+    let opened = spec
+        .parse::<formdesk_scanner::SourceSpec>()
+        .and_then(|s| s.open());
+    let mut src = match opened {
+        Ok(s) => s,
+        Err(e) => {
+            return set_status(ScannerEvent::note("error", format!("camera missing: {e}")));
+        }
+    };
+    set_status(ScannerEvent::note(
+        "status",
+        format!("reading {}", src.describe()),
+    ));
+    let mut dedupe = Dedupe::default();
+    let mut last_preview = Instant::now() - PREVIEW_EVERY;
+    while !stop.load(Ordering::Relaxed) {
+        let frame = match src.next_frame() {
+            Ok(f) => f,
+            Err(e) => {
+                return set_status(ScannerEvent::note("error", format!("camera missing: {e}")));
+            }
+        };
+        let codes = formdesk_scanner::decode(&frame.gray);
+        if last_preview.elapsed() >= PREVIEW_EVERY || !codes.is_empty() {
+            last_preview = Instant::now();
+            let corners = codes
+                .first()
+                .map(|c| c.corners.iter().map(|p| [p.x, p.y]).collect());
+            sink.scanner(&preview(&frame.gray, corners));
+        }
+        for code in codes.into_iter().filter(|c| c.text.starts_with("FDA")) {
+            if dedupe.fresh(&code.text) {
+                let _ = tx.try_send(code.text);
+            }
+        }
+    }
+}
+
+/// The same answer held in front of the camera is sent once a minute at most.
+#[derive(Default)]
+struct Dedupe(Option<(String, Instant)>);
+
+impl Dedupe {
+    fn fresh(&mut self, text: &str) -> bool {
+        let fresh = self
+            .0
+            .as_ref()
+            .is_none_or(|(t, at)| t != text || at.elapsed() > Duration::from_secs(60));
+        if fresh {
+            self.0 = Some((text.to_string(), Instant::now()));
+        }
+        fresh
     }
 }
 
@@ -209,4 +311,10 @@ async fn post_loop(rx: mpsc::Receiver<String>, desk: Arc<Desk>, sink: Arc<dyn Sc
         };
         sink.scanner(&ev);
     }
+}
+
+/// The cameras of this computer (empty when there are none: the settings say so plainly).
+/// Blocking (the system is queried): call on a blocking thread.
+pub fn list_cameras() -> Vec<formdesk_scanner::CameraInfo> {
+    formdesk_scanner::list_cameras()
 }

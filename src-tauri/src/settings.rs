@@ -36,7 +36,9 @@ pub struct Settings {
     pub relay: RelayMode,
     /// Shown to the citizen in every request ("Counter 3").
     pub desk_label: String,
-    /// Frame source: `file:PATH`, `dir:PATH`, a camera index (`0`), or `None` for no camera.
+    /// Frame source: `camera:N` (a camera from the list in Settings; a bare `N` also works),
+    /// `file:PATH` (an image re-read every frame: the tests' fake camera), `folder:DIR`, or
+    /// `None` for no camera.
     pub camera: Option<String>,
     /// Completed forms go here as JSON; default `<data dir>/outbox`.
     pub outbox_dir: Option<PathBuf>,
@@ -74,19 +76,8 @@ impl Settings {
     }
 
     /// These settings with the environment's overrides applied.
-    pub fn with_env(mut self, env: impl Fn(&str) -> Option<String>) -> Settings {
-        if let (Some(url), Some(token)) = (env("FORMDESK_RELAY_URL"), env("FORMDESK_RELAY_TOKEN")) {
-            let fingerprint = env("FORMDESK_RELAY_FINGERPRINT");
-            self.relay = RelayMode::Lan {
-                url,
-                token,
-                fingerprint,
-            };
-        }
-        if let Some(cam) = env("FORMDESK_CAMERA").filter(|c| !c.is_empty()) {
-            self.camera = Some(cam);
-        }
-        self
+    pub fn with_env(self, env: impl Fn(&str) -> Option<String>) -> Settings {
+        Overrides::from_env(env).apply(self)
     }
 
     /// The outbox folder for completed forms.
@@ -94,6 +85,43 @@ impl Settings {
         self.outbox_dir
             .clone()
             .unwrap_or_else(|| data_dir.join("outbox"))
+    }
+}
+
+/// What the environment imposes over the saved settings (tests, kiosks). Kept apart so
+/// that saving the settings never writes an override into the file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overrides {
+    /// `FORMDESK_RELAY_URL` + `FORMDESK_RELAY_TOKEN` (+ `FORMDESK_RELAY_FINGERPRINT`).
+    pub relay: Option<RelayMode>,
+    /// `FORMDESK_CAMERA`: wins over the camera chosen in Settings.
+    pub camera: Option<String>,
+}
+
+impl Overrides {
+    pub fn from_env(env: impl Fn(&str) -> Option<String>) -> Overrides {
+        let relay = match (env("FORMDESK_RELAY_URL"), env("FORMDESK_RELAY_TOKEN")) {
+            (Some(url), Some(token)) => Some(RelayMode::Lan {
+                url,
+                token,
+                fingerprint: env("FORMDESK_RELAY_FINGERPRINT").filter(|f| !f.is_empty()),
+            }),
+            _ => None,
+        };
+        let camera = env("FORMDESK_CAMERA").filter(|c| !c.is_empty());
+        Overrides { relay, camera }
+    }
+
+    /// The effective settings: `saved` with these overrides on top.
+    pub fn apply(&self, mut saved: Settings) -> Settings {
+        if let Some(relay) = &self.relay {
+            saved.relay = relay.clone();
+        }
+        if let Some(camera) = &self.camera {
+            saved.camera = Some(camera.clone());
+        }
+        saved
     }
 }
 

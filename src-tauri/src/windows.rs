@@ -37,6 +37,8 @@ pub enum SubscriptionState {
     None,
     Subscribed,
     Unsubscribed,
+    /// The request expired unanswered and the window left its group.
+    Expired,
 }
 
 /// The citizen's answer as the window receives it: values by field name, and per requested
@@ -59,6 +61,7 @@ pub trait WindowSink: Send + Sync + 'static {
 struct OpenRequest {
     group: String,
     request_id: String,
+    expires_at: u64,
     /// `None` once the answer was opened: the private key is dropped right after use.
     secret: Option<RequestSecret>,
 }
@@ -140,6 +143,7 @@ impl FormWindows {
         let old = w.request.replace(OpenRequest {
             group: created.group.clone(),
             request_id: created.request_id.clone(),
+            expires_at: created.expires_at,
             secret: Some(secret),
         });
         w.subscription = SubscriptionState::None;
@@ -161,13 +165,39 @@ impl FormWindows {
             .map(|r| r.request_id.clone())
     }
 
-    /// After Complete: forget the request and what was shown.
-    pub fn clear(&self, label: &str) {
-        if let Some(w) = self.lock().get_mut(label) {
-            w.request = None;
-            w.seen.clear();
-            w.subscription = SubscriptionState::None;
+    /// The id of `label`'s request if it expired (at `now`) without an answer arriving.
+    pub fn expired_unanswered(&self, label: &str, now: u64) -> Result<String> {
+        let windows = self.lock();
+        let w = windows
+            .get(label)
+            .ok_or_else(|| AppError::not_found(format!("Form window {label}")))?;
+        let r = w
+            .request
+            .as_ref()
+            .ok_or_else(|| AppError::not_found("An open request of this window"))?;
+        if r.secret.is_none() || !w.seen.is_empty() {
+            return Err(AppError::new(
+                ErrorKind::Invalid,
+                "The citizen answered this request: the receipt comes with Complete.",
+            ));
         }
+        if now <= r.expires_at {
+            return Err(AppError::new(
+                ErrorKind::Invalid,
+                "The request has not expired yet.",
+            ));
+        }
+        Ok(r.request_id.clone())
+    }
+
+    /// After Complete (or an expiry receipt): forget the request and what was shown.
+    /// Returns the request's group, to leave.
+    pub fn clear(&self, label: &str) -> Option<String> {
+        let mut windows = self.lock();
+        let w = windows.get_mut(label)?;
+        w.seen.clear();
+        w.subscription = SubscriptionState::None;
+        w.request.take().map(|r| r.group)
     }
 
     /// Routes one relay event to the window it concerns.

@@ -25,7 +25,7 @@ export class AppError extends Error {
 }
 
 export type ErrorKind =
-  | "relay_unreachable" | "token_rejected" | "wrong_request" | "expired" | "replayed"
+  | "relay_unreachable" | "token_rejected" | "certificate_mismatch" | "wrong_request" | "expired" | "replayed"
   | "camera_missing" | "invalid" | "not_found" | "io" | "update_needed" | "internal";
 
 async function call<T>(cmd: string, args?: Record<string, unknown>): Promise<T> {
@@ -78,10 +78,22 @@ export interface FormFilled {
   outcomes: Record<string, Outcome>;
 }
 
-export type SubscriptionState = "none" | "subscribed" | "unsubscribed";
+export type SubscriptionState = "none" | "subscribed" | "unsubscribed" | "expired";
 export interface FieldError { field: string; message: string }
 export interface Completed { outboxFile: string; receiptQr: string | null; receiptSvg: string | null }
-export interface Pairing { token: string; qrSvg: string }
+/** A signed deletion receipt for the citizen (after Complete, or an unanswered expiry). */
+export interface Receipt { receiptQr: string; receiptSvg: string }
+/** The office's public key, as wallets trust it. */
+export interface OfficeKey { name: string; publicKey: string; fingerprint: string; qr: string; qrSvg: string }
+
+export interface Pairing {
+  /** The new device token (also inside `text`). */
+  token: string; desk: string;
+  /** The companion's pairing URL the QR holds. */
+  text: string; qrSvg: string;
+  /** Why a phone may not reach this relay (embedded relay on loopback). */
+  note: string | null;
+}
 
 export interface ScannerEvent {
   kind: "status" | "frame" | "decoded" | "submitted" | "error";
@@ -91,6 +103,13 @@ export interface ScannerEvent {
   width?: number; height?: number;
   /** Corner points of a detected code, in frame pixels. */
   box?: [number, number][];
+}
+
+export interface CameraInfo { index: number; name: string }
+export interface CameraChoices {
+  cameras: CameraInfo[];
+  /** FORMDESK_CAMERA, which wins over the saved choice. */
+  envCamera: string | null;
 }
 
 export interface Settings {
@@ -106,12 +125,15 @@ export const formDefinition = (formId: string) => call<FormDef>("form_definition
 export const openFormWindow = (formId: string) => call<string>("open_form_window", { formId });
 export const newRequest = (formId: string) => call<RequestView>("new_request", { formId });
 export const subscriptionState = () => call<SubscriptionState>("subscription_state");
+export const expiredReceipt = () => call<Receipt>("expired_receipt");
 export const validateValues = (formId: string, values: Record<string, unknown>) =>
   call<FieldError[]>("validate_values", { formId, values });
 export const completeForm = (formId: string, values: Record<string, unknown>, provenance: Record<string, string>) =>
   call<Completed>("complete_form", { formId, values, provenance });
 export const getSettings = () => call<Settings>("get_settings");
 export const saveSettings = (settings: Settings) => call<void>("save_settings", { settings });
+export const officeKey = () => call<OfficeKey>("office_key");
+export const cameraChoices = () => call<CameraChoices>("camera_choices");
 export const pairPhone = () => call<Pairing>("pair_phone");
 export const scannerStatus = () => call<ScannerEvent>("scanner_status");
 

@@ -23,6 +23,7 @@ export function explain(e: unknown): string {
   const remedy: Partial<Record<AppError["kind"], string>> = {
     relay_unreachable: "Relay unreachable.",
     token_rejected: "Desk token rejected.",
+    certificate_mismatch: "Certificate mismatch.",
     wrong_request: "This QR code is for another request.",
     expired: "The request has expired.",
     camera_missing: "No camera.",

@@ -19,7 +19,8 @@ export async function renderForm(app: HTMLElement, formId: string): Promise<void
   const setSub = (s: api.SubscriptionState) => {
     sub.dataset.state = s;
     sub.textContent = s === "subscribed" ? "Waiting for the citizen's answer (subscribed)"
-      : s === "unsubscribed" ? "Answer received — unsubscribed" : "No request yet";
+      : s === "unsubscribed" ? "Answer received — unsubscribed"
+      : s === "expired" ? "Request expired — unsubscribed" : "No request yet";
   };
 
   const request = h("button", { id: "request-data", class: "primary" }, "Request data");
@@ -46,6 +47,8 @@ export async function renderForm(app: HTMLElement, formId: string): Promise<void
       provenance[f.name] = outcome === "shared" ? "citizen" : outcome;
     }
     fields.dataset.filled = filled.submissionId;
+    window.clearInterval(countdown);
+    shown = undefined;
     panel.replaceChildren(h("p", { class: "ok" }, "The citizen's data has arrived. Check it, correct anything, then Complete."));
     error.textContent = "";
   });
@@ -53,12 +56,16 @@ export async function renderForm(app: HTMLElement, formId: string): Promise<void
 }
 
 let countdown: number | undefined;
+/** The request this window shows (a late expiry timer of an older one does nothing). */
+let shown: string | undefined;
 
 async function startRequest(form: api.FormDef, panel: HTMLElement, error: HTMLElement): Promise<void> {
   error.textContent = "";
   panel.replaceChildren(h("p", {}, "Creating the request…"));
   try {
+    shown = undefined;
     const r = await api.newRequest(form.id);
+    shown = r.requestId;
     const left = h("span", { id: "countdown" });
     const again = h("button", { id: "new-request", onclick: () => startRequest(form, panel, error) }, "New request");
     panel.replaceChildren(
@@ -76,6 +83,8 @@ async function startRequest(form: api.FormDef, panel: HTMLElement, error: HTMLEl
         window.clearInterval(countdown);
         panel.dataset.expired = "true";
         error.textContent = "The request has expired. Start a new request.";
+        // The relay's clock must see it expired too: ask a moment later.
+        window.setTimeout(() => { if (shown === r.requestId) expiryReceipt(panel, again); }, 3000);
       }
     };
     tick();
@@ -84,6 +93,21 @@ async function startRequest(form: api.FormDef, panel: HTMLElement, error: HTMLEl
   } catch (e) {
     panel.replaceChildren();
     error.textContent = explain(e);
+  }
+}
+
+/** The request expired unanswered: show the office-signed receipt that nothing was kept. */
+async function expiryReceipt(panel: HTMLElement, again: HTMLElement): Promise<void> {
+  const box = h("div", { id: "expiry-receipt", class: "receipt" }, h("p", {}, "Getting the deletion receipt…"));
+  panel.replaceChildren(h("p", { class: "muted" }, "The request expired before the citizen answered."), box, again);
+  try {
+    const r = await api.expiredReceipt();
+    box.replaceChildren(
+      h("img", { id: "receipt-qr", class: "qr", src: svgDataUrl(r.receiptSvg), alt: "Deletion receipt QR", "data-qr": r.receiptQr }),
+      h("p", {}, "Deletion receipt: nothing was received for this request. The citizen can scan this to keep proof of it."));
+  } catch (e) {
+    const retry = h("button", { onclick: () => expiryReceipt(panel, again) }, "Try again");
+    box.replaceChildren(h("p", { class: "error" }, explain(e)), retry);
   }
 }
 

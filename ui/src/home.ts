@@ -57,8 +57,9 @@ function pairingPanel(): HTMLElement {
       try {
         const p = await api.pairPhone();
         out.replaceChildren(
-          h("img", { class: "qr", src: svgDataUrl(p.qrSvg), alt: "Pairing QR code" }),
-          h("p", {}, "Scan with the clerk phone's FormDesk app. The code works once."));
+          h("img", { id: "pairing-qr", class: "qr", src: svgDataUrl(p.qrSvg), alt: "Pairing QR code", "data-qr": p.text }),
+          h("p", {}, "Scan with the clerk phone's camera: it opens the FormDesk companion, paired with this desk. Each code pairs one phone."),
+          p.note ? h("p", { class: "muted" }, p.note) : "");
       } catch (e) {
         out.textContent = explain(e);
       }

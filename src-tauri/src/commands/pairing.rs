@@ -1,8 +1,8 @@
-//! Pairing a clerk phone: a QR carrying the relay URL and a new device token for this desk.
+//! Pairing a clerk phone: a QR of the companion's pairing URL with a new device token.
 use tauri::State;
 
-use crate::desk::Pairing;
 use crate::error::AppError;
+use crate::pairing::Pairing;
 use crate::AppState;
 
 #[tauri::command]

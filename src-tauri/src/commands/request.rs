@@ -1,6 +1,7 @@
 //! Requests: a new request QR for the calling window, and its subscription state.
 use tauri::{Runtime, State, Window};
 
+use crate::desk::Receipt;
 use crate::error::AppError;
 use crate::windows::{RequestView, SubscriptionState};
 use crate::AppState;
@@ -22,4 +23,13 @@ pub fn subscription_state<R: Runtime>(
     state: State<'_, AppState>,
 ) -> Result<SubscriptionState, AppError> {
     Ok(state.desk.windows.subscription(window.label()))
+}
+
+/// The calling window's request expired unanswered: a signed deletion receipt (no fields).
+#[tauri::command]
+pub async fn expired_receipt<R: Runtime>(
+    window: Window<R>,
+    state: State<'_, AppState>,
+) -> Result<Receipt, AppError> {
+    state.desk.expired_receipt(window.label()).await
 }

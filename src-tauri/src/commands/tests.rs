@@ -198,3 +198,71 @@ fn unknown_form_is_reported_as_not_found() {
     let settings = invoke(&t, "get_settings", json!({})).unwrap();
     assert_eq!(settings["relay"]["mode"], "embedded");
 }
+
+#[test]
+fn pairing_mints_a_device_token_through_the_relay_and_shows_the_companion_url() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let t = start();
+    wait_online(&t);
+    let p = invoke(&t, "pair_phone", json!({})).unwrap();
+    assert!(p["token"].as_str().unwrap().starts_with("fdt_"), "{p}");
+    assert_eq!(p["desk"], crate::embedded::LOCAL_DESK);
+    let text = p["text"].as_str().unwrap();
+    assert!(
+        text.starts_with("http://127.0.0.1:") && text.contains("/companion/#pair="),
+        "{text}"
+    );
+    assert!(p["qrSvg"].as_str().unwrap().contains("<svg"));
+    assert!(
+        p["note"].as_str().unwrap().contains("this computer only"),
+        "the embedded relay is loopback-only: {p}"
+    );
+    t.app.state::<AppState>().scanner.stop();
+}
+
+#[test]
+fn settings_show_the_office_key_and_the_cameras_without_error() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let t = start();
+    wait_online(&t);
+    let k = invoke(&t, "office_key", json!({})).unwrap();
+    let qr = k["qr"].as_str().unwrap();
+    assert!(qr.starts_with("FDK1"), "{k}");
+    let (key, name) = formdesk_protocol::qr::OfficePublicKey::from_qr_text(qr).unwrap();
+    assert_eq!(key.to_base64url(), k["publicKey"].as_str().unwrap());
+    assert_eq!(name, k["name"].as_str().unwrap());
+    assert!(k["qrSvg"].as_str().unwrap().contains("<svg"));
+    // No camera on this machine: an empty list, not an error.
+    let c = invoke(&t, "camera_choices", json!({})).unwrap();
+    assert!(c["cameras"].is_array(), "{c}");
+    assert!(c["envCamera"].is_null());
+    // A chosen camera is persisted; opening an absent one is a status, not a failure.
+    let mut s = invoke(&t, "get_settings", json!({})).unwrap();
+    s["camera"] = "camera:7".into();
+    invoke(&t, "save_settings", json!({ "settings": s })).unwrap();
+    assert_eq!(
+        invoke(&t, "get_settings", json!({})).unwrap()["camera"],
+        "camera:7"
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        let st = invoke(&t, "scanner_status", json!({})).unwrap();
+        if st["kind"] == "error" || Instant::now() > deadline {
+            break st;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(status["kind"], "error", "{status}");
+    assert!(
+        status["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("camera missing"),
+        "{status}"
+    );
+    let dir = &t.app.state::<AppState>().desk.paths.config;
+    let saved: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("settings.json")).unwrap()).unwrap();
+    assert_eq!(saved["camera"], "camera:7");
+    t.app.state::<AppState>().scanner.stop();
+}
