@@ -24,7 +24,10 @@ fn target_dir() -> PathBuf {
 }
 
 /// Builds (once per test run; a no-op when fresh) and returns the path of a workspace binary.
-/// Cargo does not build other packages' binaries for a test, so the tests ask for them.
+/// Cargo does not build other packages' binaries for a test, so the tests ask for them. The
+/// build is the whole workspace's binaries, exactly what `scripts/test.sh` built before the
+/// tests: building one package alone would unify features differently and rebuild its
+/// dependencies into other artifacts.
 pub fn workspace_bin(package: &str, bin: &str) -> PathBuf {
     static BUILT: OnceLock<std::sync::Mutex<Vec<String>>> = OnceLock::new();
     let built = BUILT.get_or_init(Default::default);
@@ -32,14 +35,14 @@ pub fn workspace_bin(package: &str, bin: &str) -> PathBuf {
     if !built.iter().any(|b| b == bin) {
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", package, "--bin", bin])
+            .args(["build", "--quiet", "--workspace", "--bins"])
             .current_dir(workspace_root())
             .env("CARGO_TARGET_DIR", target_dir())
             .status()
             .expect("run cargo build");
         assert!(
             status.success(),
-            "cargo build -p {package} --bin {bin} failed"
+            "cargo build --workspace --bins failed (wanted {bin} of {package})"
         );
         built.push(bin.to_string());
     }

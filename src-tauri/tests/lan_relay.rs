@@ -56,19 +56,14 @@ fn build_relay() -> PathBuf {
         .unwrap_or_else(|| workspace().join("target"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let status = Command::new(cargo)
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "formdesk-relay",
-            "--bin",
-            "formdesk-relay",
-        ])
+        // The whole workspace's binaries, as scripts/test.sh builds them: a no-op then, where
+        // `-p formdesk-relay` alone would unify features differently and rebuild.
+        .args(["build", "--quiet", "--workspace", "--bins"])
         .current_dir(workspace())
         .env("CARGO_TARGET_DIR", &target)
         .status()
         .expect("run cargo build");
-    assert!(status.success(), "cargo build -p formdesk-relay failed");
+    assert!(status.success(), "cargo build --workspace --bins failed");
     target.join("debug/formdesk-relay")
 }
 
