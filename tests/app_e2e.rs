@@ -116,7 +116,7 @@ fn answers(form: &FormDef) -> Vec<(String, Option<&'static str>)> {
 }
 
 /// Waits until the shared fields hold their values marked "provided by the citizen" and the
-/// declined one is marked for manual entry.
+/// declined one is marked for manual entry and stays empty.
 async fn assert_filled(app: &AppSession, form: &FormDef, answers: &[(String, Option<&str>)]) {
     for (key, value) in answers {
         let field = form.field_for_key(key).expect("field for key");
@@ -144,8 +144,45 @@ async fn assert_filled(app: &AppSession, form: &FormDef, answers: &[(String, Opt
                     mark.contains("to enter manually"),
                     "declined mark: {mark:?}"
                 );
+                let js = format!(
+                    "return document.querySelector('[name=\"{}\"]').value;",
+                    field.name
+                );
+                let got = app.client.execute(&js, vec![]).await.expect("read value");
+                assert_eq!(
+                    got.as_str(),
+                    Some(""),
+                    "the declined field {} stays empty",
+                    field.name
+                );
             }
         }
+    }
+}
+
+/// The office-signed receipt lists exactly the keys the citizen shared: never a declined one.
+fn assert_receipt_lists_only_shared(
+    relay: &TestRelay,
+    receipt: &str,
+    answers: &[(String, Option<&str>)],
+) {
+    let verified =
+        formdesk_protocol::qr::verify_receipt(receipt, std::slice::from_ref(&relay.office))
+            .expect("the receipt is signed by the office");
+    let mut received = verified.body.fields_received.clone();
+    received.sort();
+    let mut shared: Vec<String> = answers
+        .iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, _)| k.clone())
+        .collect();
+    shared.sort();
+    assert_eq!(received, shared, "fields_received: the shared keys only");
+    for (key, _) in answers.iter().filter(|(_, v)| v.is_none()) {
+        assert!(
+            !verified.body.fields_received.contains(key),
+            "declined {key} listed as received"
+        );
     }
 }
 
@@ -191,7 +228,7 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
     app.screenshot("request-qr").await;
 
     let answers = answers(&form);
-    let response = relay.wallet_answer(&request, &as_refs(&answers)).await;
+    let (response, wallet) = relay.wallet_answer(&request, &as_refs(&answers)).await;
     let started = std::time::Instant::now();
     let created = relay.post_answer(&response).await;
     assert_eq!(
@@ -241,6 +278,29 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
     assert!(
         receipt.starts_with("FDD"),
         "deletion receipt QR: {receipt:?}"
+    );
+    assert_receipt_lists_only_shared(&relay, &receipt, &answers);
+    // The citizen scans the receipt off the screen (what Xvfb shows): the real wallet
+    // verifies it, attaches it to the history entry of this answer and lists only what was
+    // shared.
+    let js =
+        "document.querySelector('#receipt-qr').scrollIntoView({block: 'center'}); return true;";
+    app.client.execute(js, vec![]).await.expect("scroll");
+    let shot = app.screenshot("receipt").await;
+    let png = std::fs::read(&shot).expect("the screen with the receipt QR");
+    let printed = tokio::task::spawn_blocking(move || wallet.receipt(&png))
+        .await
+        .expect("wallet thread");
+    let received = printed
+        .lines()
+        .find(|l| l.starts_with("Received:"))
+        .unwrap_or_else(|| panic!("no Received line: {printed}"));
+    let (declined, _) = answers.last().expect("a declined key");
+    assert!(received.contains(&answers[0].0), "{printed}");
+    assert!(!received.contains(declined.as_str()), "{printed}");
+    assert!(
+        printed.contains("attached to the history entry"),
+        "{printed}"
     );
     app.screenshot("completed").await;
     let js = format!(

@@ -180,11 +180,13 @@ impl TestRelay {
     /// (`GET /api/office-key`, the FDK1 text), reads the request QR from a PNG, answers with
     /// `--set key=value` (`None` = `--decline key`) and writes the response QR as a PNG,
     /// which `formdesk-scan` reads back to text, as the phone screen would be read.
+    /// The wallet's home is kept ([`CitizenWallet`]) so that the deletion receipt can later be
+    /// attached to the history entry of this answer.
     pub async fn wallet_answer(
         &self,
         request_qr: &str,
         answers: &[(&str, Option<&str>)],
-    ) -> String {
+    ) -> (String, CitizenWallet) {
         let office: serde_json::Value = reqwest::Client::new()
             .get(format!("{}/api/office-key", self.url()))
             .send()
@@ -205,11 +207,34 @@ impl TestRelay {
     }
 }
 
+/// The citizen's `formdesk-wallet` home (trusted office key, sharing history), deleted on drop.
+pub struct CitizenWallet {
+    dir: tempfile::TempDir,
+}
+
+impl CitizenWallet {
+    /// `formdesk-wallet receipt PNG`: reads the receipt QR from an image, verifies it and
+    /// attaches it to the history entry of its request. Returns what the wallet printed.
+    pub fn receipt(&self, png: &[u8]) -> String {
+        let wallet = workspace_bin("formdesk-wallet", "formdesk-wallet");
+        let file = self.dir.path().join("receipt.png");
+        std::fs::write(&file, png).expect("write the receipt image");
+        let home = self.dir.path().join("home");
+        let args = [
+            OsStr::new("--home"),
+            home.as_os_str(),
+            OsStr::new("receipt"),
+            file.as_os_str(),
+        ];
+        run(&wallet, &args)
+    }
+}
+
 fn wallet_respond(
     office_qr: &str,
     request_qr: &str,
     answers: &[(String, Option<String>)],
-) -> String {
+) -> (String, CitizenWallet) {
     let wallet = workspace_bin("formdesk-wallet", "formdesk-wallet");
     let scan = workspace_bin("formdesk-scanner", "formdesk-scan");
     let dir = tempfile::tempdir().expect("tempdir");
@@ -254,7 +279,7 @@ fn wallet_respond(
         .expect("the response QR decodes")
         .to_string();
     assert!(text.starts_with("FDA"), "response QR text: {text}");
-    text
+    (text, CitizenWallet { dir })
 }
 
 fn serve(relay: Relay, listener: tokio::net::TcpListener) -> (oneshot::Sender<()>, JoinHandle<()>) {

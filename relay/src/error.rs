@@ -55,6 +55,11 @@ pub enum Error {
     Data(String),
     #[error("protocol error: {0}")]
     Protocol(String),
+    /// A FormDesk code in a format version this relay does not read (the wallet or the
+    /// relay is out of date): its own code, so a phone can say "update needed" rather than
+    /// "refused".
+    #[error("{0}")]
+    UnsupportedVersion(String),
 }
 
 impl Error {
@@ -78,6 +83,7 @@ impl Error {
             Error::Overloaded(_) => "overloaded",
             Error::Limit(_) => "limit",
             Error::Protocol(_) => "protocol",
+            Error::UnsupportedVersion(_) => "unsupported_version",
             Error::Store(_) | Error::Io(_) | Error::Crypto | Error::Data(_) => "internal",
         }
     }
@@ -88,7 +94,7 @@ impl Error {
             Error::BadRequest(_) | Error::MalformedJson(_) | Error::UnknownOp => {
                 StatusCode::BAD_REQUEST
             }
-            Error::Protocol(_) => StatusCode::BAD_REQUEST,
+            Error::Protocol(_) | Error::UnsupportedVersion(_) => StatusCode::BAD_REQUEST,
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) | Error::OriginNotAllowed => StatusCode::FORBIDDEN,
             Error::NotFound(_) | Error::UnknownForm(_) | Error::WebAppsNotBuilt => {

@@ -7,6 +7,7 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
+use formdesk_protocol::error::Error as ProtocolError;
 use formdesk_protocol::qr::{self, RequestBody, RequestParams};
 use formdesk_protocol::wire::RequestCreated;
 use rand_core::OsRng;
@@ -150,10 +151,17 @@ pub fn claim(
     }
 }
 
-/// The request id a sealed response QR answers (read without opening it).
+/// The request id a sealed response QR answers (read without opening it). A response in
+/// another format version is `unsupported_version`, any other unreadable text `bad_request`.
 pub fn peek_request_id(qr_text: &str) -> Result<String> {
-    let header =
-        qr::peek_response(qr_text).map_err(|e| Error::BadRequest(format!("response: {e}")))?;
+    let header = qr::peek_response(qr_text).map_err(|e| match e {
+        ProtocolError::UnsupportedVersion { found, .. } => Error::UnsupportedVersion(format!(
+            "this answer uses QR format version {found}, but this relay reads version {} \
+             only: update the citizen's wallet or the office's FormDesk software",
+            qr::FORMAT_VERSION
+        )),
+        e => Error::BadRequest(format!("response: {e}")),
+    })?;
     Ok(header.request_id.to_hex())
 }
 

@@ -283,7 +283,8 @@ impl Desk {
             ));
         }
         let settings = self.settings();
-        let request_id = self.windows.request_id(label);
+        let request = self.windows.receipt_request(label);
+        let request_id = request.as_ref().map(|(id, _)| id.clone());
         let record = CompletedForm {
             form: &form.id,
             form_version: form.version,
@@ -294,8 +295,10 @@ impl Desk {
             provenance,
         };
         let path = outbox::write(&settings.outbox(&self.paths.data), &record)?;
-        let receipt = match &request_id {
-            Some(id) => match self.rest().await?.receipt(id).await {
+        // The receipt lists only what the citizen shared (docs/qr-format.md §5), never a
+        // declined or unavailable field.
+        let receipt = match &request {
+            Some((id, shared)) => match self.rest().await?.receipt(id, shared.as_deref()).await {
                 Ok(r) => Some(r.receipt),
                 Err(e) => {
                     tracing::warn!("no deletion receipt: {}", e.message);
@@ -336,7 +339,12 @@ impl Desk {
     /// request and leaves its group. Refused while the request is still open or answered.
     pub async fn expired_receipt(&self, label: &str) -> Result<Receipt> {
         let request_id = self.windows.expired_unanswered(label, outbox::now_secs())?;
-        let receipt = self.rest().await?.receipt(&request_id).await?.receipt;
+        let receipt = self
+            .rest()
+            .await?
+            .receipt(&request_id, Some(&[]))
+            .await?
+            .receipt;
         if let Some(group) = self.windows.clear(label) {
             if let Ok(link) = self.link() {
                 link.unsubscribe(&group);

@@ -56,11 +56,19 @@ impl Rest {
             .await
     }
 
-    /// POST /api/requests/<id>/receipt
-    pub async fn receipt(&self, request_id: &str) -> Result<ReceiptCreated> {
+    /// POST /api/requests/<id>/receipt with `{"fields_received": [..]}`: the vocabulary
+    /// keys the window received as shared values (`None` sends `{}`: the relay decides).
+    pub async fn receipt(
+        &self,
+        request_id: &str,
+        fields_received: Option<&[String]>,
+    ) -> Result<ReceiptCreated> {
         let url = self.url(&format!("/api/requests/{request_id}/receipt"));
-        self.call(|h| h.post(url).json(&serde_json::json!({})))
-            .await
+        let body = match fields_received {
+            Some(keys) => serde_json::json!({ "fields_received": keys }),
+            None => serde_json::json!({}),
+        };
+        self.call(|h| h.post(url).json(&body)).await
     }
 
     /// POST /api/devices
@@ -139,6 +147,10 @@ fn http_error(status: u16, body: Option<ErrorBody>) -> AppError {
             "The request has expired. Start a new request.",
         ),
         409 => AppError::new(ErrorKind::Replayed, "This answer was already used."),
+        // The relay's message names both format versions and what to update.
+        400 if code == "unsupported_version" => {
+            AppError::new(ErrorKind::UpdateNeeded, format!("Update needed: {message}"))
+        }
         _ if message.is_empty() => AppError::internal(format!("The relay answered {status}.")),
         _ => AppError::new(ErrorKind::Internal, format!("The relay refused: {message}")),
     }
@@ -152,5 +164,20 @@ mod tests {
     fn auth_failures_read_as_token_rejected() {
         assert_eq!(http_error(401, None).kind, ErrorKind::TokenRejected);
         assert_eq!(http_error(410, None).kind, ErrorKind::Expired);
+    }
+
+    #[test]
+    fn an_answer_in_another_format_version_reads_as_update_needed() {
+        let body = ErrorBody {
+            error: formdesk_protocol::wire::ErrorDetail {
+                code: "unsupported_version".into(),
+                message: "this answer uses QR format version 2".into(),
+                fields: Vec::new(),
+            },
+        };
+        let e = http_error(400, Some(body));
+        assert_eq!(e.kind, ErrorKind::UpdateNeeded);
+        assert!(e.message.contains("version 2"), "{}", e.message);
+        assert_eq!(http_error(400, None).kind, ErrorKind::Internal);
     }
 }

@@ -64,6 +64,9 @@ struct OpenRequest {
     expires_at: u64,
     /// `None` once the answer was opened: the private key is dropped right after use.
     secret: Option<RequestSecret>,
+    /// The vocabulary keys the opened answer carried as shared values (declined and
+    /// unavailable ones are not here): what the deletion receipt says was received.
+    shared: Vec<String>,
 }
 
 struct WindowState {
@@ -145,6 +148,7 @@ impl FormWindows {
             request_id: created.request_id.clone(),
             expires_at: created.expires_at,
             secret: Some(secret),
+            shared: Vec::new(),
         });
         w.subscription = SubscriptionState::None;
         let view = RequestView {
@@ -157,12 +161,16 @@ impl FormWindows {
         Ok((view, old.map(|r| r.group)))
     }
 
-    /// The request id of `label`'s current (or answered) request, for the deletion receipt.
-    pub fn request_id(&self, label: &str) -> Option<String> {
+    /// The request id of `label`'s current (or answered) request, for the deletion receipt,
+    /// with the keys its opened answer shared (`None` while no answer was opened).
+    pub fn receipt_request(&self, label: &str) -> Option<(String, Option<Vec<String>>)> {
         self.lock()
             .get(label)
             .and_then(|w| w.request.as_ref())
-            .map(|r| r.request_id.clone())
+            .map(|r| {
+                let opened = r.secret.is_none().then(|| r.shared.clone());
+                (r.request_id.clone(), opened)
+            })
     }
 
     /// The id of `label`'s request if it expired (at `now`) without an answer arriving.
@@ -282,6 +290,12 @@ fn open_sealed(w: &mut WindowState, text: &str, now: u64) -> Result<Fill> {
         .ok_or_else(|| AppError::new(ErrorKind::Replayed, "This request was already answered."))?;
     let opened = qr::open_response(text, secret, now).map_err(protocol_error)?;
     req.secret = None;
+    req.shared = opened
+        .outcomes
+        .iter()
+        .filter(|(_, outcome, _)| matches!(outcome, FieldOutcome::Shared(_)))
+        .map(|(key, _, _)| key.clone())
+        .collect();
     let (mut values, mut outcomes) = (Map::new(), Map::new());
     for (key, outcome, _provenance) in opened.outcomes {
         for f in w

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use formdesk_protocol::qr::{EphemeralSecret, RequestParams};
+use formdesk_protocol::qr::{EphemeralSecret, RequestParams, FORMAT_VERSION};
 use formdesk_protocol::{sign_request, FormRegistry, OfficeKey, RequestBody};
 use rand_core::OsRng;
 use serde_json::{json, Value};
@@ -166,6 +166,40 @@ fn check_response_opens_the_test_vector_answer_to_its_values() {
     let bad = check(s(&req["window_secret_hex"]), &altered, &at);
     assert!(!bad.status.success());
     assert!(!stderr(&bad).is_empty());
+}
+
+#[test]
+fn check_response_on_an_answer_in_another_format_version_says_which_versions_and_to_update() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = vectors();
+    let (req, res) = (&v["request"], &v["response"]);
+    let prefix = format!("FDA{FORMAT_VERSION}:");
+    let current = s(&res["qr_text"]);
+    assert!(current.starts_with(&prefix), "{current}");
+    let newer = current.replacen(&prefix, &format!("FDA{}:", FORMAT_VERSION + 1), 1);
+    let out = wallet(
+        dir.path(),
+        &[
+            "check-response",
+            "--request",
+            s(&req["qr_text"]),
+            "--secret",
+            s(&req["window_secret_hex"]),
+            "--text",
+            &newer,
+            "--at",
+            &req["verify_at"].to_string(),
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(out.stdout.is_empty(), "nothing opened");
+    let err = stderr(&out);
+    let versions = format!(
+        "format version {}, but this wallet/desk understands version {FORMAT_VERSION} only",
+        FORMAT_VERSION + 1
+    );
+    assert!(err.contains(&versions), "{err}");
+    assert!(err.contains("update the wallet or desk software"), "{err}");
 }
 
 #[test]

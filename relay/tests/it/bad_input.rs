@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use formdesk_protocol::qr::FORMAT_VERSION;
 use formdesk_relay::revoke_token;
 use futures_util::SinkExt;
 use serde_json::json;
@@ -242,4 +243,46 @@ async fn connections_over_the_cap_get_503() {
     let (st, body) = relay.get("/healthz", None).await;
     assert_eq!(st, 503);
     assert!(body.contains("overloaded"));
+}
+
+#[tokio::test]
+async fn an_answer_in_an_unsupported_format_version_is_refused_as_unsupported_version() {
+    let relay = TestRelay::start(|_| {}).await;
+    let vectors: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("protocol/tests/vectors.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let current = vectors["response"]["qr_text"].as_str().unwrap();
+    let prefix = format!("FDA{FORMAT_VERSION}:");
+    assert!(current.starts_with(&prefix), "{current}");
+    let newer = current.replacen(&prefix, &format!("FDA{}:", FORMAT_VERSION + 1), 1);
+    let post = |text: String| {
+        let relay = &relay;
+        async move {
+            relay
+                .post(
+                    "/api/submissions",
+                    &relay.tokens.device_a,
+                    &json!({ "response": text }),
+                )
+                .await
+        }
+    };
+    let (st, e) = post(newer).await;
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (400, Some("unsupported_version")),
+        "{e}"
+    );
+    let message = e["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("version {}", FORMAT_VERSION + 1)) && message.contains("update"),
+        "{message}"
+    );
+    // The same answer in the current version is read; only its request is unknown here.
+    let (st, e) = post(current.to_string()).await;
+    assert_eq!((st, e["error"]["code"].as_str()), (404, Some("not_found")));
 }

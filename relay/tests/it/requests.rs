@@ -28,12 +28,15 @@ async fn office_key(relay: &TestRelay) -> OfficePublicKey {
 
 /// A window creates a request over its websocket and subscribes to its answer group.
 async fn open_request(w: &mut Client) -> (EphemeralSecret, Value) {
+    open_request_for(w, &["person.given_name"]).await
+}
+
+/// [`open_request`] for the vocabulary `keys`.
+async fn open_request_for(w: &mut Client, keys: &[&str]) -> (EphemeralSecret, Value) {
     let eph = EphemeralSecret::generate(&mut OsRng);
-    w.send(
-        json!({"op":"create_request","form":"visit","keys":["person.given_name"],
-        "eph_pub": URL_SAFE_NO_PAD.encode(eph.public_key()),"desk_label":"Desk 1","id":"r1"}),
-    )
-    .await;
+    w.send(json!({"op":"create_request","form":"visit","keys":keys,
+        "eph_pub": URL_SAFE_NO_PAD.encode(eph.public_key()),"desk_label":"Desk 1","id":"r1"}))
+        .await;
     let created = w.expect("request_created").await;
     assert_eq!(created["id"], "r1");
     let group = created["group"].as_str().unwrap().to_string();
@@ -132,6 +135,67 @@ async fn a_sealed_response_reaches_only_the_requesting_window_once_then_a_receip
     );
     let (st, _) = relay.post(&path, &relay.tokens.desk_b, &json!({})).await;
     assert_eq!(st, 404);
+}
+
+#[tokio::test]
+async fn a_receipt_lists_the_shared_fields_the_desk_names_never_a_declined_one() {
+    let relay = TestRelay::start(|_| {}).await;
+    let key = office_key(&relay).await;
+    let mut window = relay.ws(&relay.tokens.desk_a).await;
+    let (_eph, created) =
+        open_request_for(&mut window, &["person.given_name", "contact.email"]).await;
+    let verified = verify_request(created["qr"].as_str().unwrap(), &[key], now_s()).unwrap();
+    let outcomes = [
+        (
+            "person.given_name".into(),
+            FieldOutcome::Shared("Ann".into()),
+        ),
+        ("contact.email".into(), FieldOutcome::Declined),
+    ];
+    let response = seal_response(&verified, &outcomes, &mut OsRng).unwrap();
+    let (st, res) = relay
+        .post(
+            "/api/submissions",
+            &relay.tokens.device_a,
+            &json!({"response": response}),
+        )
+        .await;
+    assert_eq!(st, 201, "{res}");
+    let sub = window.expect("submission").await;
+    assert_eq!(window.expect("unsubscribed").await["reason"], "once");
+    window.ack(sub["id"].as_str().unwrap()).await;
+
+    // The relay cannot read the answer: the desk names the keys it got as shared values.
+    let path = format!(
+        "/api/requests/{}/receipt",
+        created["request_id"].as_str().unwrap()
+    );
+    let (st, r) = relay
+        .post(
+            &path,
+            &relay.tokens.desk_a,
+            &json!({"fields_received":["person.given_name"]}),
+        )
+        .await;
+    assert_eq!(st, 200, "{r}");
+    let receipt = qr::verify_receipt(r["receipt"].as_str().unwrap(), &[key]).unwrap();
+    assert_eq!(receipt.body.fields_received, vec!["person.given_name"]);
+    assert!(!receipt
+        .body
+        .fields_received
+        .contains(&"contact.email".to_string()));
+    // A key the request never asked for cannot be claimed as received.
+    let (st, e) = relay
+        .post(
+            &path,
+            &relay.tokens.desk_a,
+            &json!({"fields_received":["person.birth_date"]}),
+        )
+        .await;
+    assert_eq!(
+        (st, e["error"]["code"].as_str()),
+        (400, Some("bad_request"))
+    );
 }
 
 #[tokio::test]

@@ -39,6 +39,16 @@ export async function submitAnswer(p: Pairing, response: string): Promise<Submit
   }
   const { code, message } = await errorBody(res);
   const desk = p.label ?? p.desk;
+  // A 400 like any unreadable answer, but with its own code: the wallet and the relay speak
+  // different QR format versions (docs/protocol.md, error codes).
+  if (code === "unsupported_version") {
+    return {
+      ok: false,
+      kind: "update",
+      title: "Update needed",
+      detail: `${message || "The citizen's wallet and the relay use different QR format versions."} Nothing was sent; the clerk can type the citizen's details by hand meanwhile.`,
+    };
+  }
   switch (res.status) {
     case 200:
     case 201:
@@ -83,8 +93,6 @@ export async function submitAnswer(p: Pairing, response: string): Promise<Submit
     case 429:
     case 503:
       return { ok: false, kind: "unreachable", title: "The relay is busy", detail: "Nothing was stored. Wait a few seconds and scan the answer again." };
-    case 426:
-      return { ok: false, kind: "update", title: "Update needed", detail: message || "The relay uses a newer format." };
     default:
       return {
         ok: false,

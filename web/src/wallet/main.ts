@@ -2,7 +2,7 @@
 // consent screen → sealed answer shown full screen → sharing history (no values) with
 // deletion receipts. Every scan is routed by its prefix (request, office key, receipt).
 
-import { CLOCK_SKEW_SECS, QrError, type VerifiedRequest, decodeRequestUnverified, fingerprint, keyToBase64Url, matchCode, requestIdHex, retentionStatement, sealResponse, sniff, verifyReceipt, verifyRequest } from "../shared/qr";
+import { CLOCK_SKEW_SECS, QrError, type VerifiedRequest, decodeRequestUnverified, fingerprint, keyToBase64Url, matchCode, parseOfficeKey, requestIdHex, retentionStatement, sealResponse, sniff, verifyReceipt, verifyRequest } from "../shared/qr";
 import { qrSvg } from "../shared/qrview";
 import { pasteBox, scanScreen, stopScanning } from "../shared/scanview";
 import { button, h, notice, registerServiceWorker, show } from "../shared/ui";
@@ -156,6 +156,16 @@ async function attachReceipt(text: string): Promise<void> {
     const r = verifyReceipt(text, await store.trustedKeys());
     const entry = await store.historyEntry(r.body.requestId);
     if (!entry) return history(notice("warn", "No matching entry", "This receipt is genuine but is for an answer this phone did not give."));
+    // Only the office that asked can confirm what it deleted (as the CLI wallet checks).
+    if (keyToBase64Url(r.officeKey) !== entry.officeKey) {
+      return history(
+        notice(
+          "error",
+          "Receipt refused: signed by another office",
+          `This receipt is signed with key ${fingerprint(r.officeKey)}, not by the office that asked for your data (key ${fingerprint(parseOfficeKey(entry.officeKey).key)}). It was not attached; ask the desk for the receipt again.`,
+        ),
+      );
+    }
     entry.receipt = {
       relayDeletedAt: r.body.relayDeletedAt,
       fieldsReceived: r.body.fieldsReceived,

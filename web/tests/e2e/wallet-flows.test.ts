@@ -2,7 +2,8 @@
 // encodes like the Rust code (the fake camera's request QR is drawn by the Rust renderer, and
 // the answer on screen is opened by the Rust decoder too): untrusted office, trusting a key, scanning a request with the
 // fake camera, consent with a declined and an unavailable field, the answer opened to the
-// right values, the history without values, the deletion receipt (tampered and genuine),
+// right values, the history without values, the deletion receipt (tampered, genuine, and
+// signed by another office than the one that asked),
 // prefill from remembered values, and the clear refusals (expired, outside the template,
 // update needed).
 
@@ -189,4 +190,31 @@ test("adding the office key from the 'unknown office' screen reopens the pending
   await page.locator('[data-screen="review"]').waitFor();
   assert.equal(await page.getByTestId("desk").innerText(), "Intake 1");
   assert.equal(await page.getByTestId("match-code").innerText(), matchCode(req));
+});
+
+test("a receipt signed by another office than the one that asked is refused and not attached", async () => {
+  // Trusted, so the signature verifies: only the signer check can refuse it.
+  const stranger = new TestOffice(new Uint8Array(32).fill(9), "Springfield Library");
+  await page.goto(`${server.url}/wallet/`);
+  await page.locator('[data-screen="home"]').waitFor();
+  await trustOfficeByPaste(page, stranger.keyText());
+  const forged = stranger.signReceipt({
+    requestId: first.requestId,
+    formId: first.formId,
+    fieldsReceived: ["person.given_name"],
+    relayDeletedAt: now + 90,
+    officeRetains: "nothing at all",
+    days: 1,
+    issuedAt: now + 120,
+  });
+  await page.getByTestId("nav-history").click();
+  await pasteCode(page, forged, "receipt-paste");
+  const refusal = page.locator('[data-screen="history"] > .notice', { hasText: /Receipt refused: signed by another office/ });
+  await refusal.waitFor();
+  assert.match(await refusal.innerText(), /not by the office that asked/);
+  await snap(page, "wallet-receipt-other-office");
+  const entry = page.getByTestId("history-entry");
+  const text = await entry.innerText();
+  assert.match(text, /keeps the completed change-of-address form for 90 days/, "the genuine receipt stays attached");
+  assert.ok(!text.includes("nothing at all"), "the other office's receipt must not be attached");
 });

@@ -6,8 +6,9 @@
 // values (and so does the Rust decoder, `formdesk-wallet check-response`, on the phone's
 // screen; the request QR the fake camera shows is drawn by the Rust renderer). The relay's
 // office-signed deletion receipt then verifies in the wallet. And the
-// companion's clear errors: already answered (409), revoked token (401), expired request
-// (410, after the relay's one-minute minimum lifetime), relay unreachable.
+// companion's clear errors: already answered (409), revoked token (401), an answer in a
+// QR format version the relay does not read ("Update needed", code unsupported_version),
+// expired request (410, after the relay's one-minute minimum lifetime), relay unreachable.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -33,6 +34,7 @@ const home = new RelayHome(60);
 const desk = home.token("desk", "desk-1");
 const device = home.token("device", "desk-1");
 const device2 = home.token("device", "desk-1");
+const device3 = home.token("device", "desk-1");
 let pages: Pages;
 let window: DeskWindow;
 let created: Created;
@@ -167,6 +169,28 @@ test("the office's deletion receipt from the relay verifies in the wallet and co
   await page.locator('[data-screen="history"] > .notice', { hasText: /Deletion receipt verified/ }).waitFor();
   assert.equal(await entry.getAttribute("data-deletion"), "confirmed");
   assert.match(await entry.innerText(), /person\.given_name, person\.family_name/);
+});
+
+test("an answer in a newer QR format version gets 'Update needed', not a refusal", async () => {
+  assert.ok(answerText, "needs the wallet's answer");
+  // The same answer as a wallet one format version ahead would frame it: FDA<version+1>:.
+  const version = Number(/^FDA(\d+):/.exec(answerText)?.[1]);
+  const newer = answerText.replace(/^FDA\d+:/, `FDA${version + 1}:`);
+  rustRender(newer, join(dir, "newer.png"), 4);
+  pngToY4m(join(dir, "newer.png"), join(dir, "newer.y4m"));
+  const page = await phone(join(dir, "newer.y4m"));
+  const pairing = { v: 1, relay: pages.base, token: device3.secret, desk: "desk-1", label: "Counter 3" };
+  await page.goto(`${pages.base}/companion/#pair=${toBase64Url(utf8.encode(JSON.stringify(pairing)))}`);
+  await page.locator('[data-screen="home"]').waitFor();
+  await page.getByTestId("scan-answer").click();
+  const result = page.locator('[data-screen="result"]');
+  await result.waitFor({ timeout: 20_000 });
+  const text = await result.innerText();
+  assert.equal(await result.getAttribute("data-outcome"), "update", text);
+  assert.match(text, /Update needed/);
+  assert.match(text, new RegExp(`format version ${version + 1}`));
+  assert.doesNotMatch(text, /refused the answer/);
+  await snap(page, "relay-companion-update-needed");
 });
 
 test("an answer to an expired request gets the clear 'expired' message (410)", async () => {
