@@ -13,7 +13,7 @@ use formdesk_protocol::wire::{
     ClientOp, ServerEvent, CLOSE_AUTH, CLOSE_HEARTBEAT, CLOSE_SHUTDOWN, CLOSE_SLOW,
     PROTOCOL_VERSION,
 };
-use futures_util::{FutureExt, Sink, SinkExt, Stream, StreamExt};
+use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::time::{timeout, Instant};
 use tokio_tungstenite::tungstenite::error::CapacityError;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
@@ -30,8 +30,6 @@ use crate::ops;
 const CLOSE_TOO_BIG: u16 = 1009;
 /// How long a close frame or a write may take before the connection is dropped.
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
-/// Inbound frames handled at most before the loop writes what is queued.
-const READ_AHEAD: usize = 8;
 
 /// What a session needs from its connection.
 pub trait WsIo:
@@ -159,20 +157,6 @@ pub async fn run<S: WsIo>(
     let cancelled = shutdown.cancelled();
     tokio::pin!(cancelled);
     let (code, reason) = 'session: loop {
-        // Frames that already arrived are handled before writing, so their answers leave
-        // with what is queued in one write (a new window's `hello` and the answer to the op
-        // it sends right after connecting). Bounded, so a chatty client still gets written to.
-        for _ in 0..READ_AHEAD {
-            let Some(frame) = ws.next().now_or_never() else {
-                break;
-            };
-            last_seen = Instant::now();
-            match on_frame(&mut ws, &conn, frame).await {
-                Next::Continue => {}
-                Next::Close(code, reason) => break 'session (code, reason),
-                Next::Gone => return,
-            }
-        }
         // Write what is queued (a close request wins over queued messages).
         match write_queued(&mut ws, &ctl).await {
             Ok(None) => {}
