@@ -3,6 +3,9 @@
 //! and the desktop app call [`create_token`], [`list_tokens`], [`revoke_token`] and
 //! [`ensure_local_desk_token`] on a [`Store`]; `api` and `session` call [`authenticate`].
 //! A running relay revokes with [`revoke_live`], which also closes the token's websockets.
+//! Successful look-ups are cached (`cache`); a revocation clears the cache.
+
+mod cache;
 
 use std::path::Path;
 
@@ -16,6 +19,8 @@ use crate::error::{Error, Result};
 use crate::group::valid_name;
 use crate::node::Node;
 use crate::store::{decode, Store};
+
+pub(crate) use self::cache::TokenCache;
 
 /// What a token may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -139,6 +144,8 @@ pub fn revoke_token(store: &Store, id: &str) -> Result<bool> {
             let v = serde_json::to_vec(&info).map_err(|e| Error::Data(e.to_string()))?;
             store.tokens().insert(k, v)?;
             store.flush_blocking()?;
+            // After the write: a look-up from now on reads the revoked record.
+            store.token_cache().clear();
             return Ok(true);
         }
     }
@@ -162,6 +169,10 @@ pub fn authenticate(store: &Store, token: &str) -> Result<Principal> {
     if !token.starts_with("fdt_") || token.len() > 100 {
         return Err(Error::Unauthorized);
     }
+    let generation = match store.token_cache().get(token) {
+        Ok(who) => return Ok(who),
+        Err(generation) => generation,
+    };
     let v = store
         .tokens()
         .get(hash_token(token))?
@@ -170,11 +181,13 @@ pub fn authenticate(store: &Store, token: &str) -> Result<Principal> {
     if info.revoked {
         return Err(Error::Unauthorized);
     }
-    Ok(Principal {
+    let who = Principal {
         token_id: info.id,
         role: info.role,
         desk: info.desk,
-    })
+    };
+    store.token_cache().fill(token, generation, &who);
+    Ok(who)
 }
 
 /// The desktop app's own desk token (idempotent): reads `<data_dir>/desk.token` if it holds
@@ -230,6 +243,7 @@ mod tests {
         assert!(authenticate(&store, "fdt_nope").is_err());
         assert!(create_token(&store, Role::Device, None, "x").is_err());
         assert_eq!(list_tokens(&store).unwrap().len(), 1);
+        assert!(authenticate(&store, &secret).is_ok(), "cached now");
         assert!(revoke_token(&store, &info.id).unwrap());
         assert!(matches!(
             authenticate(&store, &secret),

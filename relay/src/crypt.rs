@@ -53,7 +53,7 @@ impl EpochKeys {
     pub fn seal(&self, epoch: u64, aad: &[u8], plaintext: &[u8]) -> Result<Vec<u8>> {
         let cipher = self.key(epoch, true)?.ok_or(Error::Crypto)?;
         let mut nonce = [0u8; 12];
-        OsRng.fill_bytes(&mut nonce);
+        crate::ids::random_bytes(&mut nonce);
         let ct = cipher
             .encrypt(
                 Nonce::from_slice(&nonce),

@@ -28,8 +28,16 @@ pub fn handle(conn: &Conn, text: &str) {
     }
 }
 
-/// Malformed JSON, unknown op and bad fields are told apart for the client.
+/// Malformed JSON, unknown op and bad fields are told apart for the client. A well-formed
+/// op is decoded in one pass; only a refused one is parsed again to say why.
 fn parse(text: &str) -> Result<ClientOp> {
+    match serde_json::from_str::<ClientOp>(text) {
+        Ok(op) => Ok(op),
+        Err(_) => explain(text),
+    }
+}
+
+fn explain(text: &str) -> Result<ClientOp> {
     let v: Value = serde_json::from_str(text).map_err(|e| Error::MalformedJson(e.to_string()))?;
     let known = [
         "auth",

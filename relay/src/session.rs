@@ -151,40 +151,28 @@ pub async fn run<S: WsIo>(
     let hb = node.config.heartbeat_interval;
     let mut heartbeat = tokio::time::interval_at(Instant::now() + hb, hb);
     let mut last_seen = Instant::now();
+    // Every session shares the relay's one shutdown token: waiting on it registers this
+    // session in the token's waiter list (under the token's lock), so it is done once per
+    // session, not once per loop turn.
+    let cancelled = shutdown.cancelled();
+    tokio::pin!(cancelled);
     let (code, reason) = 'session: loop {
-        // Write what is queued first (a close request wins over queued messages).
-        loop {
-            if let Some(code) = ctl.close_code() {
-                break 'session (code, reason_of(code));
-            }
-            let Some(msg) = ctl.pop() else { break };
-            if !matches!(
-                timeout(WRITE_TIMEOUT, ws.send(Message::Text(msg))).await,
-                Ok(Ok(()))
-            ) {
-                return;
-            }
+        // Write what is queued (a close request wins over queued messages).
+        match write_queued(&mut ws, &ctl).await {
+            Ok(None) => {}
+            Ok(Some(code)) => break 'session (code, reason_of(code)),
+            Err(WriteFailed) => return,
         }
         tokio::select! {
             biased;
-            _ = shutdown.cancelled() => break (CLOSE_SHUTDOWN, "relay shutting down"),
+            _ = &mut cancelled => break (CLOSE_SHUTDOWN, "relay shutting down"),
             _ = ctl.wait() => {}
             frame = ws.next() => {
                 last_seen = Instant::now();
-                match frame {
-                    Some(Ok(Message::Text(text))) => ops::handle(&conn, &text),
-                    Some(Ok(Message::Binary(_))) => conn.error(&Error::BadRequest("binary frames are not supported; send JSON text".into()), None),
-                    Some(Ok(Message::Close(_))) | None => {
-                        let _ = timeout(WRITE_TIMEOUT, ws.close()).await;
-                        return;
-                    }
-                    Some(Ok(_)) => {}
-                    Some(Err(WsError::Capacity(CapacityError::MessageTooLong { max_size, .. }))) => {
-                        conn.error(&Error::TooLarge(max_size), None);
-                        flush_outbox(&mut ws, &ctl).await;
-                        break (CLOSE_TOO_BIG, "message too big");
-                    }
-                    Some(Err(_)) => return,
+                match on_frame(&mut ws, &conn, frame).await {
+                    Next::Continue => {}
+                    Next::Close(code, reason) => break (code, reason),
+                    Next::Gone => return,
                 }
             }
             _ = heartbeat.tick() => {
@@ -200,6 +188,42 @@ pub async fn run<S: WsIo>(
         }
     };
     close(&mut ws, code, reason).await;
+}
+
+/// What the session loop does after an inbound frame.
+enum Next {
+    Continue,
+    /// Send a close frame with this code and reason.
+    Close(u16, &'static str),
+    /// The connection is gone (closed by the client, or broken).
+    Gone,
+}
+
+/// Applies one inbound frame (`None`: the stream ended).
+async fn on_frame<S: WsIo>(
+    ws: &mut S,
+    conn: &Conn,
+    frame: Option<Result<Message, WsError>>,
+) -> Next {
+    match frame {
+        Some(Ok(Message::Text(text))) => ops::handle(conn, &text),
+        Some(Ok(Message::Binary(_))) => conn.error(
+            &Error::BadRequest("binary frames are not supported; send JSON text".into()),
+            None,
+        ),
+        Some(Ok(Message::Close(_))) | None => {
+            let _ = timeout(WRITE_TIMEOUT, ws.close()).await;
+            return Next::Gone;
+        }
+        Some(Ok(_)) => {}
+        Some(Err(WsError::Capacity(CapacityError::MessageTooLong { max_size, .. }))) => {
+            conn.error(&Error::TooLarge(max_size), None);
+            let _ = write_queued(ws, &conn.ctl).await;
+            return Next::Close(CLOSE_TOO_BIG, "message too big");
+        }
+        Some(Err(_)) => return Next::Gone,
+    }
+    Next::Continue
 }
 
 /// Waits for `{"op":"auth"}` as the first message; on failure tells why and closes (4001).
@@ -234,15 +258,32 @@ async fn first_message_auth<S: WsIo>(ws: &mut S, node: &Node) -> Option<Principa
     }
 }
 
-async fn flush_outbox<S: WsIo>(ws: &mut S, ctl: &ConnCtl) {
-    while let Some(msg) = ctl.pop() {
+/// A write or flush failed or timed out: the connection is gone.
+struct WriteFailed;
+
+/// Writes every queued message, then flushes once: a burst (a backlog, a busy group) goes
+/// out in one system call instead of one per message (tungstenite buffers up to
+/// `ws::WRITE_BUFFER` before it writes on its own). `Some(code)`: the hub asked to close;
+/// what was already queued before the request is still flushed by the close frame's send.
+async fn write_queued<S: WsIo>(ws: &mut S, ctl: &ConnCtl) -> Result<Option<u16>, WriteFailed> {
+    let mut fed = false;
+    let closing = loop {
+        if let Some(code) = ctl.close_code() {
+            break Some(code);
+        }
+        let Some(msg) = ctl.pop() else { break None };
         if !matches!(
-            timeout(WRITE_TIMEOUT, ws.send(Message::Text(msg))).await,
+            timeout(WRITE_TIMEOUT, ws.feed(Message::Text(msg))).await,
             Ok(Ok(()))
         ) {
-            return;
+            return Err(WriteFailed);
         }
+        fed = true;
+    };
+    if fed && closing.is_none() && !matches!(timeout(WRITE_TIMEOUT, ws.flush()).await, Ok(Ok(()))) {
+        return Err(WriteFailed);
     }
+    Ok(closing)
 }
 
 async fn close<S: WsIo>(ws: &mut S, code: u16, reason: &'static str) {

@@ -27,6 +27,7 @@ use tokio::sync::oneshot;
 use self::flusher::Flusher;
 use self::index::PendingIndex;
 
+use crate::auth::TokenCache;
 use crate::error::{Error, Result};
 
 /// Cheap-to-clone handle on the relay's sled database.
@@ -41,6 +42,8 @@ struct Inner {
     audit: sled::Tree,
     requests: sled::Tree,
     tokens: sled::Tree,
+    /// Principals of recently authenticated tokens (cleared by every revocation).
+    token_cache: TokenCache,
     /// Count of stored (unacknowledged, unexpired) submissions: `Tree::len` is O(n).
     pending_count: AtomicUsize,
     /// Pending ids per group and their delivery counts, in memory.
@@ -127,6 +130,7 @@ impl Store {
                 audit: db.open_tree("audit")?,
                 requests: db.open_tree("requests")?,
                 tokens: db.open_tree("tokens")?,
+                token_cache: TokenCache::default(),
                 subs,
                 db,
                 pending_count: AtomicUsize::new(count),
@@ -138,6 +142,10 @@ impl Store {
 
     pub(crate) fn tokens(&self) -> &sled::Tree {
         &self.inner.tokens
+    }
+
+    pub(crate) fn token_cache(&self) -> &TokenCache {
+        &self.inner.token_cache
     }
 
     pub(crate) fn requests(&self) -> &sled::Tree {

@@ -85,12 +85,17 @@ pub fn upgrade<B>(node: Arc<Node>, spawn: Spawn, mut req: Request<B>) -> Respons
         .unwrap_or_default()
 }
 
+/// Bytes of frames tungstenite collects before writing on its own. The session flushes
+/// after each burst it writes, so this only bounds one burst's buffer; the buffer's memory
+/// stays as large as the largest burst (an idle window's is its `hello`).
+pub const WRITE_BUFFER: usize = 8 * 1024;
+
 /// Small buffers (they are per connection) and the message cap.
 fn ws_config(max_message: usize) -> WebSocketConfig {
     WebSocketConfig::default()
         .read_buffer_size(1024)
-        .write_buffer_size(0)
-        .max_write_buffer_size(max_message * 4)
+        .write_buffer_size(WRITE_BUFFER)
+        .max_write_buffer_size(max_message * 4 + WRITE_BUFFER)
         .max_message_size(Some(max_message))
         .max_frame_size(Some(max_message))
 }

@@ -27,6 +27,11 @@ pub(super) fn validate(
     validator: &Validator,
     data: &Value,
 ) -> Result<(), FormError> {
+    // The common case first: `is_valid` builds no error values and stops at the first problem;
+    // `iter_errors` (the full report) runs only for invalid data.
+    if validator.is_valid(data) {
+        return Ok(());
+    }
     let mut errors: Vec<FieldError> = Vec::new();
     for err in validator.iter_errors(data) {
         for fe in field_errors(form, &err) {
