@@ -2,108 +2,13 @@
 //! formdesk-protocol, as a desk would show them: trust, inspect, respond (profile, --set,
 //! --decline), receipt (genuine and tampered), history, and the version message.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::{SystemTime, UNIX_EPOCH};
+mod common;
 
-use formdesk_protocol::qr::{ReceiptBody, RequestParams, RequestedField};
-use formdesk_protocol::render::{render_png, EcLevel};
+use common::*;
+use formdesk_protocol::qr::{ReceiptBody, RequestedField};
 use formdesk_protocol::{
-    match_code, open_response, sign_receipt, sign_request, FieldOutcome, FormRegistry, OfficeKey,
-    RequestBody, RequestSecret,
+    match_code, open_response, sign_receipt, sign_request, FieldOutcome, OfficeKey,
 };
-use rand_core::OsRng;
-
-fn now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-fn office() -> OfficeKey {
-    OfficeKey::from_seed([0x5a; 32])
-}
-
-struct Desk {
-    dir: tempfile::TempDir,
-}
-
-impl Desk {
-    fn new() -> Desk {
-        Desk {
-            dir: tempfile::tempdir().unwrap(),
-        }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    fn png(&self, name: &str, text: &str) -> PathBuf {
-        let p = self.path(name);
-        std::fs::write(&p, render_png(text, EcLevel::M).unwrap()).unwrap();
-        p
-    }
-
-    fn wallet(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_formdesk-wallet"))
-            .arg("--home")
-            .arg(self.path("home"))
-            .args(args)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    }
-
-    fn trust_office(&self) {
-        let text = office().public_key().to_qr_text("Springfield City Hall");
-        let out = self.wallet(&["trust", "add", &text]);
-        assert!(out.status.success(), "{}", stderr(&out));
-    }
-
-    /// A signed request for `keys` of `form`; returns the PNG, body and window secret.
-    fn request(
-        &self,
-        form: &str,
-        keys: &[&str],
-        issued: u64,
-    ) -> (PathBuf, RequestBody, RequestSecret) {
-        let forms = Path::new(env!("CARGO_MANIFEST_DIR")).join("../relay/forms");
-        let reg = FormRegistry::load_dir(&forms).unwrap();
-        let eph = RequestSecret::generate(&mut OsRng);
-        let params = RequestParams {
-            office_name: "Springfield City Hall".into(),
-            desk_label: "Desk 4".into(),
-            contact: "privacy@springfield.example".into(),
-            ephemeral_public: eph.public_key(),
-            now: issued,
-            ttl_minutes: 10,
-        };
-        let keys: Vec<String> = keys.iter().map(|k| k.to_string()).collect();
-        let body =
-            RequestBody::for_form(reg.get(form).unwrap(), &keys, params, &mut OsRng).unwrap();
-        let text = sign_request(&office(), &body).unwrap();
-        let png = self.png("request.png", &text);
-        let secret = RequestSecret::new(eph, &body).unwrap();
-        (png, body, secret)
-    }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-const KEYS: [&str; 4] = [
-    "person.given_name",
-    "person.family_name",
-    "contact.email",
-    "contact.phone",
-];
 
 #[test]
 fn trust_and_inspect_show_who_asks_what_and_why() {
