@@ -6,9 +6,7 @@ mod common;
 
 use common::*;
 use formdesk_protocol::qr::{ReceiptBody, RequestedField};
-use formdesk_protocol::{
-    match_code, open_response, sign_receipt, sign_request, FieldOutcome, OfficeKey,
-};
+use formdesk_protocol::{match_code, sign_receipt, sign_request, FieldOutcome, OfficeKey};
 
 #[test]
 fn trust_and_inspect_show_who_asks_what_and_why() {
@@ -71,13 +69,7 @@ fn respond_fills_from_profile_declines_and_saves_new_values_without_logging_them
         stdout(&out)
     );
 
-    let codes = formdesk_scanner::decode_file(&out_png).unwrap();
-    let opened = open_response(&codes[0].text, &secret, now()).unwrap();
-    let got: Vec<(String, FieldOutcome)> = opened
-        .outcomes
-        .into_iter()
-        .map(|(k, o, _)| (k, o))
-        .collect();
+    let got = outcomes(&out_png, &secret);
     assert_eq!(
         got[0],
         (

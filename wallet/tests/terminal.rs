@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
 use common::*;
-use formdesk_protocol::{match_code, open_response, FieldOutcome};
+use formdesk_protocol::{match_code, FieldOutcome};
 
 /// Runs `formdesk-wallet --home HOME respond ...` on a pseudo-terminal, typing `input`.
 fn respond_on_a_terminal(desk: &Desk, request: &Path, profile: &Path, input: &str) -> Output {
@@ -58,13 +58,7 @@ fn missing_values_are_asked_for_then_confirmed_and_saved_to_the_profile() {
     assert!(screen.contains("[contact.phone]"), "{screen}");
     assert!(screen.contains(&match_code(&body)), "{screen}");
 
-    let codes = formdesk_scanner::decode_file(&desk.path("response.png")).unwrap();
-    let opened = open_response(&codes[0].text, &secret, now()).unwrap();
-    let got: Vec<(String, FieldOutcome)> = opened
-        .outcomes
-        .into_iter()
-        .map(|(k, o, _)| (k, o))
-        .collect();
+    let got = outcomes(&desk.path("response.png"), &secret);
     assert_eq!(
         got[2],
         (

@@ -8,7 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use formdesk_protocol::qr::RequestParams;
 use formdesk_protocol::render::{render_png, EcLevel};
-use formdesk_protocol::{sign_request, FormRegistry, OfficeKey, RequestBody, RequestSecret};
+use formdesk_protocol::{
+    open_response, sign_request, FieldOutcome, FormRegistry, OfficeKey, RequestBody, RequestSecret,
+};
 use rand_core::OsRng;
 
 pub fn now() -> u64 {
@@ -101,3 +103,15 @@ pub const KEYS: [&str; 4] = [
     "contact.email",
     "contact.phone",
 ];
+
+/// Reads the response QR the wallet wrote and opens it as the window would: each requested
+/// key with its outcome, in request order.
+pub fn outcomes(response_png: &Path, secret: &RequestSecret) -> Vec<(String, FieldOutcome)> {
+    let codes = formdesk_scanner::decode_file(response_png).unwrap();
+    let opened = open_response(&codes[0].text, secret, now()).unwrap();
+    opened
+        .outcomes
+        .into_iter()
+        .map(|(k, o, _)| (k, o))
+        .collect()
+}
