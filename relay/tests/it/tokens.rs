@@ -9,16 +9,30 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::util::{Client, TestRelay, WAIT};
 
-/// POST with no body at all (the pairing call of the desktop app).
-async fn post_empty(relay: &TestRelay, path: &str, token: &str) -> (u16, Value) {
+/// A request with no body at all (`POST` is the pairing call of the desktop app); the
+/// status and the JSON answer (`null` when there is none).
+async fn bodyless(
+    relay: &TestRelay,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+) -> (u16, Value) {
     let res = reqwest::Client::new()
-        .post(relay.url(path))
+        .request(method, relay.url(path))
         .bearer_auth(token)
         .send()
         .await
         .unwrap();
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn post_empty(relay: &TestRelay, path: &str, token: &str) -> (u16, Value) {
+    bodyless(relay, reqwest::Method::POST, path, token).await
+}
+
+async fn delete(relay: &TestRelay, path: &str, token: &str) -> (u16, Value) {
+    bodyless(relay, reqwest::Method::DELETE, path, token).await
 }
 
 #[tokio::test]
@@ -97,17 +111,6 @@ async fn close_frame(c: &mut Client) -> (u16, String) {
             Some(Err(e)) => panic!("error before close frame: {e}"),
         }
     }
-}
-
-async fn delete(relay: &TestRelay, path: &str, token: &str) -> (u16, Value) {
-    let res = reqwest::Client::new()
-        .delete(relay.url(path))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    (status, res.json().await.unwrap_or(Value::Null))
 }
 
 #[tokio::test]
