@@ -88,14 +88,11 @@ fn render_draws_every_kind_of_code_and_the_scanner_reads_it_back() {
     );
 }
 
-#[test]
-fn check_response_opens_the_test_vector_answer_to_its_values() {
-    let dir = tempfile::tempdir().unwrap();
-    let v = vectors();
-    let (req, res) = (&v["request"], &v["response"]);
-    let at = req["verify_at"].to_string();
-    let out = wallet(
-        dir.path(),
+/// `check-response` of `answer` against the test-vector request, as the window holding its
+/// secret would open it, at the vectors' verification time.
+fn check_vector_response(home: &Path, req: &Value, answer: &str) -> Output {
+    wallet(
+        home,
         &[
             "check-response",
             "--request",
@@ -103,11 +100,20 @@ fn check_response_opens_the_test_vector_answer_to_its_values() {
             "--secret",
             s(&req["window_secret_hex"]),
             "--text",
-            s(&res["qr_text"]),
+            answer,
             "--at",
-            &at,
+            &req["verify_at"].to_string(),
         ],
-    );
+    )
+}
+
+#[test]
+fn check_response_opens_the_test_vector_answer_to_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let v = vectors();
+    let (req, res) = (&v["request"], &v["response"]);
+    let at = req["verify_at"].to_string();
+    let out = check_vector_response(dir.path(), req, s(&res["qr_text"]));
     assert!(out.status.success(), "{}", stderr(&out));
     let got: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(got["request_id"], "00112233445566778899aabbccddeeff");
@@ -177,20 +183,7 @@ fn check_response_on_an_answer_in_another_format_version_says_which_versions_and
     let current = s(&res["qr_text"]);
     assert!(current.starts_with(&prefix), "{current}");
     let newer = current.replacen(&prefix, &format!("FDA{}:", FORMAT_VERSION + 1), 1);
-    let out = wallet(
-        dir.path(),
-        &[
-            "check-response",
-            "--request",
-            s(&req["qr_text"]),
-            "--secret",
-            s(&req["window_secret_hex"]),
-            "--text",
-            &newer,
-            "--at",
-            &req["verify_at"].to_string(),
-        ],
-    );
+    let out = check_vector_response(dir.path(), req, &newer);
     assert!(!out.status.success());
     assert!(out.stdout.is_empty(), "nothing opened");
     let err = stderr(&out);
