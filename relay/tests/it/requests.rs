@@ -62,6 +62,14 @@ fn answer(relay_key: &OfficePublicKey, request_qr: &str, name: &str) -> String {
     .unwrap()
 }
 
+/// A clerk phone (or the desk's webcam path) posts a sealed answer as the relay's API takes
+/// it; the status and the JSON answer.
+async fn submit_sealed(relay: &TestRelay, token: &str, response: &str) -> (u16, Value) {
+    relay
+        .post("/api/submissions", token, &json!({ "response": response }))
+        .await
+}
+
 /// The desk asks for the deletion receipt at `path` naming the keys it received as shared
 /// values; the receipt must be `200` and verify against the office key.
 async fn desk_receipt(
@@ -99,13 +107,7 @@ async fn a_sealed_response_reaches_only_the_requesting_window_once_then_a_receip
     );
 
     let response = answer(&key, request_qr, "Ann");
-    let (st, res) = relay
-        .post(
-            "/api/submissions",
-            &relay.tokens.device_a,
-            &json!({"response": response}),
-        )
-        .await;
+    let (st, res) = submit_sealed(&relay, &relay.tokens.device_a, &response).await;
     assert_eq!((st, res["delivered_to"].as_u64()), (201, Some(1)), "{res}");
     let sub = window.expect("submission").await;
     assert_eq!(sub["payload"]["kind"], "sealed");
@@ -117,21 +119,9 @@ async fn a_sealed_response_reaches_only_the_requesting_window_once_then_a_receip
     sibling.silent(200).await;
 
     // Replay: accepted once. Another desk cannot even see the request.
-    let (st, e) = relay
-        .post(
-            "/api/submissions",
-            &relay.tokens.device_a,
-            &json!({"response": response}),
-        )
-        .await;
+    let (st, e) = submit_sealed(&relay, &relay.tokens.device_a, &response).await;
     assert_eq!((st, e["error"]["code"].as_str()), (409, Some("conflict")));
-    let (st, _) = relay
-        .post(
-            "/api/submissions",
-            &relay.tokens.desk_b,
-            &json!({"response": response}),
-        )
-        .await;
+    let (st, _) = submit_sealed(&relay, &relay.tokens.desk_b, &response).await;
     assert_eq!(st, 404);
 
     // Receipt only once the content is deleted.
@@ -163,13 +153,7 @@ async fn a_receipt_lists_the_shared_fields_the_desk_names_never_a_declined_one()
         ("contact.email".into(), FieldOutcome::Declined),
     ];
     let response = seal_response(&verified, &outcomes, &mut OsRng).unwrap();
-    let (st, res) = relay
-        .post(
-            "/api/submissions",
-            &relay.tokens.device_a,
-            &json!({"response": response}),
-        )
-        .await;
+    let (st, res) = submit_sealed(&relay, &relay.tokens.device_a, &response).await;
     assert_eq!(st, 201, "{res}");
     let sub = window.expect("submission").await;
     assert_eq!(window.expect("unsubscribed").await["reason"], "once");
@@ -205,13 +189,7 @@ async fn unknown_and_expired_requests_are_refused_with_404_and_410() {
     let mut w_other = other.ws(&other.tokens.desk_a).await;
     let (_, foreign) = open_request(&mut w_other).await;
     let stray = answer(&other_key, foreign["qr"].as_str().unwrap(), "Ann");
-    let (st, e) = relay
-        .post(
-            "/api/submissions",
-            &relay.tokens.device_a,
-            &json!({"response": stray}),
-        )
-        .await;
+    let (st, e) = submit_sealed(&relay, &relay.tokens.device_a, &stray).await;
     assert_eq!((st, e["error"]["code"].as_str()), (404, Some("not_found")));
 
     let mut w = relay.ws(&relay.tokens.desk_a).await;
@@ -222,21 +200,9 @@ async fn unknown_and_expired_requests_are_refused_with_404_and_410() {
         .unwrap();
     rec.expires_at = now_s() - 5;
     requests::put(&relay.store, &rec).unwrap();
-    let (st, e) = relay
-        .post(
-            "/api/submissions",
-            &relay.tokens.device_a,
-            &json!({"response": response}),
-        )
-        .await;
+    let (st, e) = submit_sealed(&relay, &relay.tokens.device_a, &response).await;
     assert_eq!((st, e["error"]["code"].as_str()), (410, Some("expired")));
-    let (st, e) = relay
-        .post(
-            "/api/submissions",
-            &relay.tokens.device_a,
-            &json!({"response": "FDA1:garbage"}),
-        )
-        .await;
+    let (st, e) = submit_sealed(&relay, &relay.tokens.device_a, "FDA1:garbage").await;
     assert_eq!(
         (st, e["error"]["code"].as_str()),
         (400, Some("bad_request"))
@@ -334,13 +300,7 @@ async fn an_unanswered_request_gets_an_empty_receipt_once_it_expired() {
     assert_eq!(st, 404);
     // And the expired request still refuses a late answer.
     let late = answer(&key, created["qr"].as_str().unwrap(), "Ann");
-    let (st, _) = relay
-        .post(
-            "/api/submissions",
-            &relay.tokens.device_a,
-            &json!({"response": late}),
-        )
-        .await;
+    let (st, _) = submit_sealed(&relay, &relay.tokens.device_a, &late).await;
     assert_eq!(st, 410);
 }
 
@@ -353,13 +313,7 @@ async fn an_answer_that_expired_unacknowledged_gets_a_receipt_of_its_deletion() 
     let (_, created) = open_request(&mut w).await;
     let rid = created["request_id"].as_str().unwrap();
     let response = answer(&key, created["qr"].as_str().unwrap(), "Ann");
-    let (st, _) = relay
-        .post(
-            "/api/submissions",
-            &relay.tokens.device_a,
-            &json!({"response": response}),
-        )
-        .await;
+    let (st, _) = submit_sealed(&relay, &relay.tokens.device_a, &response).await;
     assert_eq!(st, 201);
     w.expect("submission").await; // delivered, never acknowledged
     let started = now_s();
