@@ -81,7 +81,10 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    runtime.block_on(async move {
+    // The whole service runs on a worker, not in `block_on` on the main thread: the accept
+    // loop then spawns each connection's task onto its own worker's queue, without a
+    // cross-thread hand-off and wake-up per connection.
+    let service = runtime.spawn(async move {
         let data_dir = resolved.data_dir.clone();
         let relay = formdesk_relay::Relay::open(resolved.config.clone()).with_context(|| {
             format!(
@@ -126,7 +129,10 @@ pub fn serve(args: ServeArgs) -> Result<(), Failure> {
         result.context("relay stopped with an error")?;
         tracing::info!("relay stopped cleanly");
         Ok(())
-    })
+    });
+    runtime
+        .block_on(service)
+        .context("the relay's task panicked")?
 }
 
 /// Merges flags over the file, checks the transport, prepares the data dir and TLS.
