@@ -1,7 +1,8 @@
 //! Pairing a clerk phone with this desk: a `device` token of the desk from the relay
 //! (`POST /api/devices`, the same route for the embedded and a LAN relay), shown as the
 //! clerk companion's pairing URL in a QR. The URL's format is owned by the companion
-//! (web/src/companion/pairing.ts).
+//! (web/src/companion/pairing.ts); both sides are tested against the same links in
+//! `tests/pairing-links.json`.
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -79,5 +80,32 @@ impl Desk {
             qr_svg,
             note,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The links in the fixture the companion's unit test reads too: the desk must make
+    /// exactly these, so a change on one side fails here or there.
+    #[test]
+    fn pairing_links_match_the_shared_fixture() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pairing-links.json");
+        let fixture: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let cases = fixture["cases"].as_array().unwrap();
+        assert!(cases.len() >= 2);
+        for case in cases {
+            let s = |k: &str| case[k].as_str().unwrap().to_string();
+            let endpoint = Endpoint {
+                base: s("base"),
+                token: "the desk's own token, never in a pairing link".into(),
+                fingerprint: case["fingerprint"].as_str().map(str::to_string),
+            };
+            let url = pairing_url(&endpoint, &s("token"), &s("desk"), &s("label"));
+            assert_eq!(url, s("url"), "pairing link for {}", s("base"));
+            assert!(!url.contains("never in a pairing link"));
+        }
     }
 }

@@ -1,5 +1,6 @@
-// The desk's pairing QR: a URL `<origin>/companion/#pair=<base64url JSON>` (defined in
-// .progress/web-needs.md and docs). Parsing is strict: a pairing names a relay URL, a
+// The desk's pairing QR: a URL `<origin>/companion/#pair=<base64url JSON>` (docs/protocol.md;
+// the desk makes it in src-tauri/src/pairing.rs, and both sides are tested against the
+// links in src-tauri/tests/pairing-links.json). Parsing is strict: a pairing names a relay URL, a
 // device token and a desk; an unknown version asks for an update.
 
 import { fromBase64Url, fromUtf8 } from "../shared/bytes";

@@ -1,0 +1,202 @@
+//! The form window as the app e2e tests use it: pick a form from the relay, start the app
+//! as a desk, open the form, read its request QR, sample answers by vocabulary key, and
+//! check what the window filled and what its deletion receipt lists.
+
+use std::time::Duration;
+
+use formdesk_protocol::forms::FormDef;
+
+use crate::app_relay::TestRelay;
+use crate::app_util::AppSession;
+
+pub(crate) const SOON: Duration = Duration::from_secs(10);
+
+/// Sample answers by vocabulary key (fiction).
+pub(crate) fn sample(key: &str) -> &'static str {
+    match key {
+        "person.given_name" => "Ada",
+        "person.family_name" => "Lovelace",
+        "person.birth_date" => "1990-12-10",
+        "contact.email" => "ada@example.org",
+        "contact.phone" => "+31201234567",
+        "address.postcode" => "1011 AB",
+        "id.national_number" => "123456789",
+        "address.city" => "Amsterdam",
+        "address.street" => "Dam",
+        "address.house_number" => "1",
+        "address.country" => "NL",
+        _ => "Sample",
+    }
+}
+
+pub(crate) async fn forms(relay: &TestRelay) -> Vec<FormDef> {
+    reqwest::Client::new()
+        .get(format!("{}/api/forms", relay.url()))
+        .bearer_auth(&relay.desk_token)
+        .send()
+        .await
+        .expect("GET /api/forms")
+        .json()
+        .await
+        .expect("forms JSON")
+}
+
+/// The city hall's change-of-address form (its last prefillable key, the phone, is optional:
+/// the citizen declines it).
+pub(crate) async fn pick_form(relay: &TestRelay) -> FormDef {
+    let all = forms(relay).await;
+    all.into_iter()
+        .find(|f| f.id == "change-of-address")
+        .expect("the change-of-address form is served")
+}
+
+pub(crate) async fn start_app(relay: &TestRelay, extra: &[(&str, &str)]) -> AppSession {
+    let url = relay.url();
+    let mut env = vec![
+        ("FORMDESK_RELAY_URL", url.as_str()),
+        ("FORMDESK_RELAY_TOKEN", relay.desk_token.as_str()),
+    ];
+    env.extend_from_slice(extra);
+    let app = AppSession::start(&env).await;
+    app.wait_for("#app[data-ready=true]", Duration::from_secs(60))
+        .await;
+    app.wait_for("#relay-status[data-state=online]", SOON).await;
+    app
+}
+
+/// Clicks the form on the home window and switches WebDriver to the new form window.
+pub(crate) async fn open_form(app: &AppSession, form: &FormDef) {
+    let before = app.client.windows().await.expect("windows");
+    app.click(&format!(".open-form[data-form=\"{}\"]", form.id))
+        .await;
+    let deadline = std::time::Instant::now() + SOON;
+    let handle = loop {
+        let now = app.client.windows().await.expect("windows");
+        if let Some(h) = now.into_iter().find(|h| !before.contains(h)) {
+            break h;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no form window opened"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    app.client
+        .switch_to_window(handle)
+        .await
+        .expect("switch to the form window");
+    app.wait_for("#app[data-ready=true]", SOON).await;
+}
+
+/// Clicks "Request data" and returns the request QR text (from the image's data attribute).
+pub(crate) async fn request_qr(app: &AppSession) -> String {
+    app.click("#request-data").await;
+    let img = app.wait_for("#request-qr", SOON).await;
+    let text = img.attr("data-qr").await.expect("attr").expect("data-qr");
+    assert!(text.starts_with("FDR"), "request QR text: {text}");
+    let code = app.text_of("#match-code", SOON).await;
+    assert_eq!(code.len(), 3, "matching code shown: {code:?}");
+    text
+}
+
+/// Answers every requested key but the last, which the citizen declines.
+pub(crate) fn answers(form: &FormDef) -> Vec<(String, Option<&'static str>)> {
+    let keys = form.template();
+    let last = keys.len() - 1;
+    keys.iter()
+        .enumerate()
+        .map(|(i, k)| (k.clone(), (i != last).then(|| sample(k))))
+        .collect()
+}
+
+/// Waits until the shared fields hold their values marked "provided by the citizen" and the
+/// declined one is marked for manual entry and stays empty.
+pub(crate) async fn assert_filled(
+    app: &AppSession,
+    form: &FormDef,
+    answers: &[(String, Option<&str>)],
+) {
+    for (key, value) in answers {
+        let field = form.field_for_key(key).expect("field for key");
+        let row = format!(".field[data-field=\"{}\"]", field.name);
+        match value {
+            Some(v) => {
+                app.wait_for(&format!("{row}[data-provenance=citizen]"), SOON)
+                    .await;
+                let js = format!("document.querySelector('[name=\"{}\"]').value", field.name);
+                let got = app.wait_js(&js, SOON).await;
+                assert_eq!(
+                    got.as_str(),
+                    Some(*v),
+                    "field {} holds the citizen's value",
+                    field.name
+                );
+                let mark = app.text_of(&format!("{row} .mark"), SOON).await;
+                assert_eq!(mark, "provided by the citizen");
+            }
+            None => {
+                app.wait_for(&format!("{row}[data-outcome=declined]"), SOON)
+                    .await;
+                let mark = app.text_of(&format!("{row} .mark"), SOON).await;
+                assert!(
+                    mark.contains("to enter manually"),
+                    "declined mark: {mark:?}"
+                );
+                let js = format!(
+                    "return document.querySelector('[name=\"{}\"]').value;",
+                    field.name
+                );
+                let got = app.client.execute(&js, vec![]).await.expect("read value");
+                assert_eq!(
+                    got.as_str(),
+                    Some(""),
+                    "the declined field {} stays empty",
+                    field.name
+                );
+            }
+        }
+    }
+}
+
+/// The office-signed receipt lists exactly the keys the citizen shared: never a declined one.
+pub(crate) fn assert_receipt_lists_only_shared(
+    relay: &TestRelay,
+    receipt: &str,
+    answers: &[(String, Option<&str>)],
+) {
+    let verified =
+        formdesk_protocol::qr::verify_receipt(receipt, std::slice::from_ref(&relay.office))
+            .expect("the receipt is signed by the office");
+    let mut received = verified.body.fields_received.clone();
+    received.sort();
+    let mut shared: Vec<String> = answers
+        .iter()
+        .filter(|(_, v)| v.is_some())
+        .map(|(k, _)| k.clone())
+        .collect();
+    shared.sort();
+    assert_eq!(received, shared, "fields_received: the shared keys only");
+    for (key, _) in answers.iter().filter(|(_, v)| v.is_none()) {
+        assert!(
+            !verified.body.fields_received.contains(key),
+            "declined {key} listed as received"
+        );
+    }
+}
+
+pub(crate) async fn wait_purged(relay: &TestRelay, id: &str) {
+    let deadline = std::time::Instant::now() + SOON;
+    while relay.holds_content(id) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the relay still holds submission {id}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+pub(crate) fn as_refs<'a>(
+    a: &'a [(String, Option<&'static str>)],
+) -> Vec<(&'a str, Option<&'a str>)> {
+    a.iter().map(|(k, v)| (k.as_str(), *v)).collect()
+}
