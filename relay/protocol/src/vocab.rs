@@ -1,7 +1,8 @@
 //! The shared citizen-data vocabulary: the keys a form may ask a wallet for, each with an
 //! English label and a value kind. Form fields map to these keys (`prefill`), requests carry
-//! only keys, and wallets store their profile under them. docs/forms.md lists them all; the
-//! table here is the source of truth (a test keeps the two in step).
+//! only keys, and wallets store their profile under them. docs/forms.md lists them all and
+//! `vocabulary.json` (next to this crate's Cargo.toml) carries them to the phone web apps;
+//! the table here is the source of truth (tests keep both in step).
 
 use serde::{Deserialize, Serialize};
 
@@ -118,5 +119,22 @@ mod tests {
         assert!(!is_well_formed("Person.Name"));
         assert!(!is_well_formed("person"));
         assert_eq!(lookup("bank.iban").unwrap().kind, ValueKind::Iban);
+    }
+
+    /// The web apps read labels from `vocabulary.json`: it must be this table, exactly.
+    /// After changing the table, `FORMDESK_BLESS=1 cargo test -p formdesk-protocol vocab`
+    /// rewrites the file.
+    #[test]
+    fn vocabulary_json_is_this_table() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/vocabulary.json");
+        let want = serde_json::to_string_pretty(VOCABULARY).unwrap() + "\n";
+        if std::env::var_os("FORMDESK_BLESS").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            have == want,
+            "{path} differs from VOCABULARY: run FORMDESK_BLESS=1 cargo test -p formdesk-protocol vocab"
+        );
     }
 }

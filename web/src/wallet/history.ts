@@ -3,6 +3,7 @@
 // deletion receipt once scanned ("deletion not confirmed" until then).
 
 import { formatWhen, h } from "../shared/ui";
+import { fieldLabel } from "../shared/vocab";
 import type { HistoryEntry } from "./store";
 
 export function historyList(entries: HistoryEntry[]): HTMLElement {
@@ -21,7 +22,7 @@ export function historyCard(e: HistoryEntry): HTMLElement {
       "ul",
       {},
       ...e.fields.map((f) =>
-        h("li", { "data-key": f.key, "data-outcome": f.outcome }, f.label || f.key, h("span", { class: `badge ${f.outcome}` }, f.outcome)),
+        h("li", { "data-key": f.key, "data-outcome": f.outcome }, fieldLabel(f.key, f.label), h("span", { class: `badge ${f.outcome}` }, f.outcome)),
       ),
     ),
     h("div", { class: "muted" }, `Promised: ${e.retention}`),

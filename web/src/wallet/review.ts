@@ -5,6 +5,7 @@
 
 import { fingerprint, matchCode, retentionStatement, type Outcome, type VerifiedRequest } from "../shared/qr";
 import { button, formatWhen, h } from "../shared/ui";
+import { fieldLabel } from "../shared/vocab";
 import type { HistoryField, Profile } from "./store";
 
 export interface Decision {
@@ -90,7 +91,7 @@ function fieldRow(key: string, label: string, purpose: string, value: string): R
   const el = h(
     "div",
     { class: "field", "data-key": key },
-    h("div", { class: "head" }, tick, h("label", { for: `${id}-tick` }, h("strong", {}, label || key), state, h("div", { class: "purpose" }, purpose ? `Why: ${purpose}` : "No purpose given."))),
+    h("div", { class: "head" }, tick, h("label", { for: `${id}-tick` }, h("strong", {}, fieldLabel(key, label)), state, h("div", { class: "purpose" }, purpose ? `Why: ${purpose}` : "No purpose given."))),
     h("label", { for: id, class: "muted" }, key),
     input,
   );

@@ -3,6 +3,7 @@
 
 import { fingerprint, keyToBase64Url, parseOfficeKey } from "../shared/qr";
 import { button, formatWhen, h, notice } from "../shared/ui";
+import { fieldLabel } from "../shared/vocab";
 import { explain } from "./errors";
 import type { Profile, TrustedOffice, WalletStore } from "./store";
 
@@ -81,7 +82,7 @@ export async function profileScreen(store: WalletStore, refresh: (msg?: HTMLElem
     msg ?? null,
     h("h1", {}, "My details"),
     h("p", { class: "muted" }, "Kept on this phone only, to prefill answers. Values you type when answering are added here. Clear a value to forget it."),
-    ...rows.map((r) => h("label", { class: "field" }, h("span", { class: "muted" }, r.k), r.input)),
+    ...rows.map((r) => h("label", { class: "field" }, h("span", {}, fieldLabel(r.k), " ", h("span", { class: "muted" }, r.k)), r.input)),
     h("h2", {}, "Add a detail"),
     newKey,
     newValue,
