@@ -38,7 +38,11 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
     let request = request_qr(&app).await;
     app.wait_for("#subscription[data-state=subscribed]", SOON)
         .await;
-    app.screenshot("request-qr").await;
+    // The window as the citizen's phone films it (web/tests/e2e/desk-qr-camera uses it).
+    let shot = app.screenshot("request-qr").await;
+    let code = app.text_of("#match-code", SOON).await;
+    save_desk_fixture(&shot, &request, &office, &code);
+    assert_citizen_view(&app, &request).await;
 
     let answers = answers(&form);
     let (response, wallet) = relay.wallet_answer(&request, &as_refs(&answers)).await;

@@ -2,12 +2,13 @@
 //! as a desk, open the form, read its request QR, sample answers by vocabulary key, and
 //! check what the window filled and what its deletion receipt lists.
 
+use std::path::Path;
 use std::time::Duration;
 
 use formdesk_protocol::forms::FormDef;
 
 use crate::app_relay::TestRelay;
-use crate::app_util::AppSession;
+use crate::app_util::{target_dir, workspace_bin, workspace_root, AppSession};
 
 pub(crate) const SOON: Duration = Duration::from_secs(10);
 
@@ -97,6 +98,70 @@ pub(crate) async fn request_qr(app: &AppSession) -> String {
     let code = app.text_of("#match-code", SOON).await;
     assert_eq!(code.len(), 3, "matching code shown: {code:?}");
     text
+}
+
+/// The request QR fills its pane (the largest size the pane allows), and "Show to the
+/// citizen" fills the window with it and the matching code beside it, readable off the
+/// screen by a camera (`formdesk-scan` on a screenshot); Esc closes it.
+pub(crate) async fn assert_citizen_view(app: &AppSession, request: &str) {
+    let js = "(() => { const q = document.querySelector('#request-qr').getBoundingClientRect(); \
+              const p = document.querySelector('#request-panel').getBoundingClientRect(); \
+              return q.width >= p.width - 1 && q.height === q.width ? q.width : false; })()";
+    let side = app.wait_js(js, SOON).await;
+    assert!(side.as_f64().unwrap_or(0.0) > 380.0, "pane QR side {side}");
+    let code = app.text_of("#match-code", SOON).await;
+    app.click("#show-citizen").await;
+    assert_eq!(app.text_of("#citizen-match", SOON).await, code);
+    let big = "(() => { const q = document.querySelector('#citizen-qr').getBoundingClientRect(); \
+               return q.height >= 0.7 * window.innerHeight && q.bottom <= window.innerHeight ? q.height : false; })()";
+    app.wait_js(big, SOON).await;
+    let shot = app.screenshot("citizen-view").await;
+    let scan = workspace_bin("formdesk-scanner", "formdesk-scan");
+    let out = std::process::Command::new(scan)
+        .arg(&shot)
+        .output()
+        .expect("run formdesk-scan");
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        line.contains(request),
+        "the citizen view's QR reads off the screen: {line}"
+    );
+    app.client
+        .execute(
+            "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'})); return true;",
+            vec![],
+        )
+        .await
+        .expect("press Esc");
+    app.wait_js("document.querySelector('#citizen-view') === null", SOON)
+        .await;
+}
+
+/// Saves the form window's screenshot with its request for the phone tests (web/tests/
+/// support/desk-shot.ts) in `$CARGO_TARGET_DIR/e2e-fixtures/`; with `FORMDESK_BLESS=1` also
+/// as the committed copy in web/tests/fixtures/.
+pub(crate) fn save_desk_fixture(shot: &Path, request: &str, office_key: &str, match_code: &str) {
+    let shown_at = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let meta = serde_json::json!({
+        "request": request,
+        "office_key": office_key,
+        "match_code": match_code,
+        "shown_at": shown_at,
+        "png": "desk-request.png",
+    });
+    let mut dirs = vec![target_dir().join("e2e-fixtures")];
+    if std::env::var_os("FORMDESK_BLESS").is_some() {
+        dirs.push(workspace_root().join("web/tests/fixtures"));
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(&dir).expect("fixture folder");
+        std::fs::copy(shot, dir.join("desk-request.png")).expect("copy the screenshot");
+        let json = serde_json::to_string_pretty(&meta).expect("JSON") + "\n";
+        std::fs::write(dir.join("desk-request.json"), json).expect("write the fixture");
+    }
 }
 
 /// Answers every requested key but the last, which the citizen declines.

@@ -17,7 +17,7 @@ pub fn workspace_root() -> PathBuf {
 }
 
 /// The cargo target folder the tests were built into.
-fn target_dir() -> PathBuf {
+pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"))

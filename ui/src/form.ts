@@ -4,6 +4,7 @@
 import * as api from "./api";
 import { explain, h, svgDataUrl } from "./dom";
 import { clearAll, localErrors, markField, readValues, renderFields, showErrors, writeValue } from "./fields";
+import { closeCitizenView, requestQr } from "./requestqr";
 import { relayPill } from "./status";
 
 export async function renderForm(app: HTMLElement, formId: string): Promise<void> {
@@ -47,6 +48,7 @@ export async function renderForm(app: HTMLElement, formId: string): Promise<void
       provenance[f.name] = outcome === "shared" ? "citizen" : outcome;
     }
     fields.dataset.filled = filled.submissionId;
+    closeCitizenView();
     window.clearInterval(countdown);
     shown = undefined;
     panel.replaceChildren(h("p", { class: "ok" }, "The citizen's data has arrived. Check it, correct anything, then Complete."));
@@ -61,6 +63,7 @@ let shown: string | undefined;
 
 async function startRequest(form: api.FormDef, panel: HTMLElement, error: HTMLElement): Promise<void> {
   error.textContent = "";
+  closeCitizenView();
   panel.replaceChildren(h("p", {}, "Creating the request…"));
   try {
     shown = undefined;
@@ -69,7 +72,7 @@ async function startRequest(form: api.FormDef, panel: HTMLElement, error: HTMLEl
     const left = h("span", { id: "countdown" });
     const again = h("button", { id: "new-request", onclick: () => startRequest(form, panel, error) }, "New request");
     panel.replaceChildren(
-      h("img", { id: "request-qr", class: "qr big", src: svgDataUrl(r.qrSvg), alt: "Request QR code", "data-qr": r.qr, "data-request": r.requestId }),
+      requestQr(r),
       h("div", { class: "match" }, h("span", {}, "Matching code"), h("strong", { id: "match-code" }, r.matchCode)),
       h("p", { class: "hint" }, "Ask the citizen to compare this code with the one on their phone before they agree. If it differs, do not continue."),
       h("p", {}, "Expires in ", left),
@@ -81,6 +84,7 @@ async function startRequest(form: api.FormDef, panel: HTMLElement, error: HTMLEl
       left.textContent = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
       if (s === 0) {
         window.clearInterval(countdown);
+        closeCitizenView();
         panel.dataset.expired = "true";
         error.textContent = "The request has expired. Start a new request.";
         // The relay's clock must see it expired too: ask a moment later.
