@@ -151,6 +151,8 @@ fn content_type(rel: &str) -> &'static str {
         "json" => "application/json",
         "txt" => "text/plain; charset=utf-8",
         "woff2" => "font/woff2",
+        // The phones' QR decoder; browsers compile it while downloading only with this type.
+        "wasm" => "application/wasm",
         "ico" => "image/x-icon",
         _ => "application/octet-stream",
     }
@@ -196,5 +198,6 @@ mod tests {
             "application/manifest+json"
         );
         assert_eq!(content_type("wallet/icon.svg"), "image/svg+xml");
+        assert_eq!(content_type("wallet/zxing_reader.wasm"), "application/wasm");
     }
 }

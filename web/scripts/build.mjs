@@ -1,6 +1,8 @@
 // Builds both phone apps into dist/<app>/ (static files, relative URLs) and the tests
-// into dist-test/. One esbuild call per bundle; the service worker gets the app's asset
-// list and a content hash so a new build replaces the old cache.
+// into dist-test/. One esbuild call per bundle; each app gets the QR decode worker and
+// zxing-cpp's WebAssembly beside it (loaded from the app's own origin, never a CDN); the
+// service worker gets the app's asset list and a content hash so a new build replaces the
+// old cache (and precaches the decoder, so scanning works offline).
 //
 //   node scripts/build.mjs          build dist/ and dist-test/
 import { build } from "esbuild";
@@ -13,6 +15,7 @@ import { PNG } from "pngjs";
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
 const APPS = ["wallet", "companion"];
+const ZXING_WASM = join(ROOT, "node_modules", "zxing-wasm", "dist", "reader", "zxing_reader.wasm");
 const common = { bundle: true, format: "esm", target: ["es2022", "chrome100", "safari15", "firefox100"], logLevel: "warning" };
 
 rmSync(DIST, { recursive: true, force: true });
@@ -22,6 +25,8 @@ for (const app of APPS) {
   const out = join(DIST, app);
   mkdirSync(out, { recursive: true });
   await build({ ...common, entryPoints: [join(ROOT, "src", app, "main.ts")], outfile: join(out, "app.js"), minify: true, sourcemap: false });
+  await build({ ...common, format: "iife", entryPoints: [join(ROOT, "src", "shared", "scan", "decode-worker.ts")], outfile: join(out, "decode-worker.js"), minify: true });
+  copyFileSync(ZXING_WASM, join(out, "zxing_reader.wasm"));
   for (const f of readdirSync(join(ROOT, "static", app))) copyFileSync(join(ROOT, "static", app, f), join(out, f));
   copyFileSync(join(ROOT, "static", "style.css"), join(out, "style.css"));
   copyFileSync(join(ROOT, "static", "icon.svg"), join(out, "icon.svg"));

@@ -2,22 +2,23 @@
 // QRs and forward them, still sealed, to the relay. Screens: home, pair confirm, scan,
 // result. The device token lives in IndexedDB only.
 
-import { QrScanner } from "../shared/camera";
 import { Db } from "../shared/db";
+import { installCard, watchInstall } from "../shared/install";
+import { warmDecoder } from "../shared/scan/decoder";
+import { scanScreen, stopScanning } from "../shared/scan/view";
 import { button, h, notice, registerServiceWorker, show } from "../shared/ui";
 import { type Pairing, PairingError, pairingParam, parsePairing } from "./pairing";
 import { isAnswerText, submitAnswer } from "./submit";
 
 const KV = "kv";
 let db: Db;
-let scanner: QrScanner | null = null;
 
 async function loadPairing(): Promise<Pairing | undefined> {
   return db.get<Pairing>(KV, "pairing");
 }
 
 async function home(message?: HTMLElement): Promise<void> {
-  stopScanner();
+  stopScanning();
   const p = await loadPairing();
   if (!p) {
     const paste = h("input", { type: "text", placeholder: "…or paste the pairing link", "data-testid": "pair-paste" });
@@ -44,6 +45,7 @@ async function home(message?: HTMLElement): Promise<void> {
       h("p", {}, "Scan a citizen's answer code. The phone forwards it sealed: only the desk's form window can read it."),
       button("Scan answer", () => scan("answer"), "primary", "scan-answer"),
       button("Unpair", () => void unpair(), "danger", "unpair"),
+      installCard("the companion"),
     ),
   );
 }
@@ -54,29 +56,11 @@ async function unpair(): Promise<void> {
 }
 
 function scan(purpose: "pair" | "answer"): void {
-  stopScanner();
-  const video = h("video", { class: "scan", autoplay: true, muted: true, playsinline: true });
-  const status = h("p", { class: "muted", "data-testid": "scan-status" }, "Point the camera at the code.");
-  show(
-    h(
-      "section",
-      { "data-screen": "scan" },
-      h("h1", {}, purpose === "pair" ? "Scan the pairing code" : "Scan the citizen's answer"),
-      video,
-      status,
-      button("Cancel", () => void home(), "", "scan-cancel"),
-    ),
-  );
-  scanner = new QrScanner(video, {
-    onText: (text) => void handleScanned(text),
-    onError: (msg) => status.replaceWith(notice("error", "Camera unavailable", msg)),
-  });
-  void scanner.start();
-}
-
-function stopScanner(): void {
-  scanner?.stop();
-  scanner = null;
+  const [title, hint] =
+    purpose === "pair"
+      ? ["Scan the pairing code", "Point the camera at the pairing code on the desk's screen (Settings → Pair a clerk phone)."]
+      : ["Scan the citizen's answer", "Point the camera at the answer code on the citizen's phone."];
+  scanScreen(title, hint, (text) => void handleScanned(text), () => void home());
 }
 
 async function handleScanned(text: string): Promise<void> {
@@ -116,7 +100,9 @@ async function handlePairText(text: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  watchInstall();
   registerServiceWorker();
+  warmDecoder();
   db = await Db.open("formdesk-companion", 1, (d) => {
     if (!d.objectStoreNames.contains(KV)) d.createObjectStore(KV);
   });

@@ -1,7 +1,8 @@
 // Turns codec errors into what the citizen reads: a title, an explanation, and whether an
-// "add this office" action makes sense.
+// "add this office" action makes sense. Fields are named by their labels, never their keys.
 
 import { QrError } from "../shared/qr";
+import { fieldLabel } from "../shared/vocab";
 
 export interface Explained {
   title: string;
@@ -29,5 +30,15 @@ export function explain(e: unknown): Explained {
     build: "Cannot make the answer",
   };
   const warn = e.code === "update_needed" || e.code === "expired" || e.code === "not_yet_valid";
-  return { title: titles[e.code] ?? "Invalid code", detail: e.message, kind: warn ? "warn" : "error", code: e.code };
+  return { title: titles[e.code] ?? "Invalid code", detail: detailOf(e), kind: warn ? "warn" : "error", code: e.code };
+}
+
+/** The codec's message, except where it names a field by its key. */
+function detailOf(e: QrError): string {
+  const key = typeof e.detail.key === "string" ? e.detail.key : "";
+  if (e.code === "outside_template") {
+    return `The request asks for "${fieldLabel(key)}", which is not part of the form's template: refused. Nothing was shared.`;
+  }
+  if (e.code === "unrequested_key") return `"${fieldLabel(key)}" was not asked for, so it cannot be sent.`;
+  return e.message;
 }

@@ -4,12 +4,16 @@
 
 import { CLOCK_SKEW_SECS, QrError, type VerifiedRequest, decodeRequestUnverified, fingerprint, keyToBase64Url, matchCode, parseOfficeKey, requestIdHex, retentionStatement, sealResponse, sniff, verifyReceipt, verifyRequest } from "../shared/qr";
 import { qrSvg } from "../shared/qrview";
-import { pasteBox, scanScreen, stopScanning } from "../shared/scanview";
+import { installCard, watchInstall } from "../shared/install";
+import { warmDecoder } from "../shared/scan/decoder";
+import { pasteBox, scanScreen, stopScanning } from "../shared/scan/view";
 import { button, h, notice, registerServiceWorker, show } from "../shared/ui";
+import { detailsScreen } from "./details";
 import { explain } from "./errors";
 import { historyList } from "./history";
+import { introScreen } from "./intro";
+import { officesScreen, trustOffice } from "./offices";
 import { type Decision, reviewScreen } from "./review";
-import { officesScreen, profileScreen, trustOffice } from "./settings";
 import { WalletStore } from "./store";
 
 let store: WalletStore;
@@ -25,7 +29,13 @@ function nav(): HTMLElement {
     button("History", () => void history(), "", "nav-history"),
     button("My details", () => void profile(), "", "nav-profile"),
     button("Offices", () => void offices(), "", "nav-offices"),
+    button("About", () => about(), "", "nav-about"),
   );
+}
+
+function about(): void {
+  stopScanning();
+  show(introScreen(false, () => void home()));
 }
 
 async function home(msg?: HTMLElement): Promise<void> {
@@ -41,6 +51,7 @@ async function home(msg?: HTMLElement): Promise<void> {
       button("Scan a code", () => scan(), "primary", "scan"),
       pasteBox("home-paste", "No camera? Paste a code", (t) => void route(t)),
       trusted.length === 0 ? notice("info", "No trusted office yet", "Add the office's key first: scan the office key QR shown at the counter (Offices).") : null,
+      installCard("the wallet"),
       nav(),
     ),
   );
@@ -209,13 +220,20 @@ async function offices(msg?: HTMLElement): Promise<void> {
 
 async function profile(msg?: HTMLElement): Promise<void> {
   stopScanning();
-  show(h("div", {}, await profileScreen(store, (m) => void profile(m), msg), nav()));
+  show(h("div", {}, await detailsScreen(store, (m) => void profile(m), msg), nav()));
 }
 
 async function main(): Promise<void> {
+  watchInstall();
   registerServiceWorker();
+  warmDecoder();
   store = await WalletStore.open();
-  await home();
+  if (await store.flag("intro")) return home();
+  show(
+    introScreen(true, () => {
+      void store.setFlag("intro").then(() => home());
+    }),
+  );
 }
 
 void main().catch((e) => show(notice("error", "The wallet could not start", String(e))));

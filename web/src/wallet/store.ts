@@ -84,6 +84,15 @@ export class WalletStore {
     return changed.map(([k]) => k);
   }
 
+  /** A one-time flag of the app ("intro seen"), kept beside the profile. */
+  async flag(name: string): Promise<boolean> {
+    return (await this.db.get<boolean>(KV, `flag:${name}`)) === true;
+  }
+
+  setFlag(name: string): Promise<void> {
+    return this.db.put(KV, true, `flag:${name}`);
+  }
+
   offices(): Promise<TrustedOffice[]> {
     return this.db.getAll<TrustedOffice>(OFFICES);
   }

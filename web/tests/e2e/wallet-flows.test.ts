@@ -18,7 +18,7 @@ import { serveDist, type StaticServer } from "../support/static-server";
 import { pngToY4m } from "../support/y4m";
 import { rows, rustCheckResponse, rustRender } from "../support/rust";
 import { TestOffice, sampleBody } from "../support/office";
-import { pasteCode, readResponseQr, snap, trustOfficeByPaste } from "../support/wallet-page";
+import { openWallet, pasteCode, readResponseQr, snap, trustOfficeByPaste } from "../support/wallet-page";
 import { DIST } from "../support/paths";
 import { matchCode, openResponse, type RequestBody } from "../../src/shared/qr";
 
@@ -37,13 +37,14 @@ before(async () => {
   server = await serveDist(DIST);
   phone = await launchPhone(join(dir, "req.y4m"));
   page = await phone.context.newPage();
-  await page.goto(`${server.url}/wallet/`);
+  await openWallet(page, `${server.url}/wallet/`);
 });
 
 after(async () => {
   await phone?.close();
   await server?.close();
 });
+
 
 async function errorOf(text: string): Promise<string | null> {
   await page.goto(`${server.url}/wallet/`);
@@ -87,8 +88,8 @@ test("consent: a declined and an empty field arrive declined and unavailable; ty
   await page.getByTestId("value-person.family_name").fill("Lima");
   await page.getByTestId("value-address.street").fill("1 Elm Street");
   await page.getByTestId("tick-address.street").uncheck();
-  assert.equal(await page.getByTestId("state-address.street").innerText(), "declined");
-  assert.equal(await page.getByTestId("state-contact.email").innerText(), "unavailable");
+  assert.equal(await page.getByTestId("state-address.street").innerText(), "not shared");
+  assert.equal(await page.getByTestId("state-contact.email").innerText(), "not available");
   await snap(page, "wallet-review");
   await page.getByTestId("share").click();
   const text = await readResponseQr(page);
@@ -217,4 +218,19 @@ test("a receipt signed by another office than the one that asked is refused and 
   const text = await entry.innerText();
   assert.match(text, /keeps the completed change-of-address form for 90 days/, "the genuine receipt stays attached");
   assert.ok(!text.includes("nothing at all"), "the other office's receipt must not be attached");
+});
+
+test("offline: the installed wallet starts and reads a code with its server gone", async () => {
+  await page.goto(`${server.url}/wallet/`);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  // The service worker's cache has everything, the decoder's WebAssembly included.
+  const cached = await page.evaluate(async () => (await caches.keys()).length > 0 && (await caches.match("zxing_reader.wasm", { ignoreSearch: true })) !== undefined);
+  assert.ok(cached, "the QR decoder is precached");
+  await server.close();
+  server = undefined as unknown as StaticServer;
+  await page.reload();
+  await page.locator('[data-screen="home"]').waitFor();
+  await page.getByTestId("scan").click(); // the fake camera still shows the first request
+  await page.locator('[data-screen="review"]').waitFor({ timeout: 20_000 });
+  assert.equal(await page.getByTestId("match-code").innerText(), matchCode(first));
 });

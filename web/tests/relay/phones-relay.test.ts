@@ -22,7 +22,7 @@ import { RelayHome } from "../support/relay";
 import { rows, rustCheckResponse, rustRender, rustScan } from "../support/rust";
 import { pagesFor, type Pages } from "../support/pages";
 import { pngToY4m } from "../support/y4m";
-import { pasteCode, snap, trustOfficeByPaste } from "../support/wallet-page";
+import { openWallet, pasteCode, snap, trustOfficeByPaste } from "../support/wallet-page";
 import { toBase64Url, utf8 } from "../../src/shared/bytes";
 import { decodeRequestUnverified, openResponse, sealResponse } from "../../src/shared/qr";
 
@@ -74,7 +74,7 @@ async function phone(y4m: string): Promise<Page> {
 test("the wallet scans a relay-signed request, shows the desk's matching code, and answers", async () => {
   const page = await phone(join(dir, "request.y4m"));
   walletPage = page;
-  await page.goto(`${pages.base}/wallet/`);
+  await openWallet(page, `${pages.base}/wallet/`);
   const office = (await (await fetch(`${home.url}/api/office-key`)).json()) as { qr: string };
   await trustOfficeByPaste(page, office.qr);
   await page.getByTestId("nav-home").click();
@@ -168,7 +168,7 @@ test("the office's deletion receipt from the relay verifies in the wallet and co
   await pasteCode(page, receipt, "receipt-paste");
   await page.locator('[data-screen="history"] > .notice', { hasText: /Deletion receipt verified/ }).waitFor();
   assert.equal(await entry.getAttribute("data-deletion"), "confirmed");
-  assert.match(await entry.innerText(), /person\.given_name, person\.family_name/);
+  assert.match(await entry.innerText(), /received 2 details \(Given name\(s\), Family name\)/);
 });
 
 test("an answer in a newer QR format version gets 'Update needed', not a refusal", async () => {

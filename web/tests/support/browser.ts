@@ -13,14 +13,24 @@ export interface Phone {
   close(): Promise<void>;
 }
 
+export interface PhoneOptions {
+  userDataDir?: string;
+  /** The phone's language and region (what date inputs and country names follow). */
+  locale?: string;
+  /** The citizen refuses the camera permission. */
+  denyCamera?: boolean;
+}
+
 /** A phone: a persistent Chromium context whose camera shows `cameraFile` (a .y4m). */
-export async function launchPhone(cameraFile: string, userDataDir?: string): Promise<Phone> {
+export async function launchPhone(cameraFile: string, opts: PhoneOptions = {}): Promise<Phone> {
+  const userDataDir = opts.userDataDir;
   if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: run scripts/setup.sh test (Debian package chromium)`);
   const dir = userDataDir ?? mkdtempSync(join(tmpdir(), "formdesk-chromium-"));
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 412, height: 860 },
+    locale: opts.locale,
     args: [
       "--no-sandbox",
       "--disable-gpu",
@@ -29,7 +39,7 @@ export async function launchPhone(cameraFile: string, userDataDir?: string): Pro
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
-      "--use-fake-ui-for-media-stream",
+      opts.denyCamera ? "--deny-permission-prompts" : "--use-fake-ui-for-media-stream",
       "--use-fake-device-for-media-stream",
       `--use-file-for-fake-video-capture=${cameraFile}`,
     ],

@@ -25,7 +25,8 @@ export function lumaToY4m(luma: Uint8Array, w: number, h: number, opts: Y4mOptio
   const side = opts.qrSide ?? Math.min(W, H) - 40;
   const frames = opts.frames ?? 2;
   // Whole pixels per source pixel when enlarging: nearest-neighbour at a fractional scale
-  // makes modules of uneven width, which jsQR (the phone's fallback decoder) often misreads.
+  // makes modules of uneven width (these clips are the clean case; camera-sim.ts makes the
+  // hard ones).
   const fit = side / Math.max(w, h);
   const scale = fit >= 1 ? Math.floor(fit) : fit;
   const y = new Uint8Array(W * H).fill(235);
@@ -47,7 +48,21 @@ export function lumaToY4m(luma: Uint8Array, w: number, h: number, opts: Y4mOptio
   return Buffer.concat(parts);
 }
 
-function toLuma(png: PNG): Uint8Array {
+/** Grey camera frames (full range 0..255) → a Y4M clip at 10 frames per second. */
+export function framesToY4m(frames: Uint8Array[], width: number, height: number): Buffer {
+  const header = Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`, "latin1");
+  const chroma = new Uint8Array((width / 2) * (height / 2) * 2).fill(128);
+  const parts: Uint8Array[] = [header];
+  for (const f of frames) {
+    // Studio-range luma (16..235), as I420 from a camera carries it.
+    const y = new Uint8Array(f.length);
+    for (let i = 0; i < f.length; i++) y[i] = 16 + Math.round((f[i] * 219) / 255);
+    parts.push(Buffer.from("FRAME\n", "latin1"), y, chroma);
+  }
+  return Buffer.concat(parts);
+}
+
+export function toLuma(png: PNG): Uint8Array {
   const out = new Uint8Array(png.width * png.height);
   for (let i = 0; i < out.length; i++) {
     const r = png.data[4 * i], g = png.data[4 * i + 1], b = png.data[4 * i + 2], a = png.data[4 * i + 3];

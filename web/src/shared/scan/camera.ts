@@ -1,30 +1,39 @@
-// Camera QR scanning for both apps: getUserMedia (rear camera), then the browser's own
-// BarcodeDetector where it exists (Android Chrome, Safari 17+), else jsQR on canvas
-// frames. One scan session at a time; `stop()` releases the camera.
+// The camera as a phone user expects it, for both apps: the back camera at a high
+// resolution, continuous autofocus where the browser exposes it, the torch where the
+// device has one, and frames decoded one at a time (the next frame is taken only after the
+// previous answer, so a slow phone never builds a backlog). `stop()` releases the camera.
 
-import jsQR from "jsqr";
+import { type DecoderName, type QrDecoder, forgetDecoder, getDecoder } from "./decoder";
 
-/** What the scanner reports: a decoded text, or why the camera could not start. */
+/** Why scanning cannot go on: the screen turns each into a message and an action. */
+export type CameraProblem = "insecure" | "denied" | "missing" | "busy" | "decoder" | "other";
+
 export interface ScanHandlers {
   onText(text: string): void;
-  onError(message: string): void;
+  /** The camera runs; `torch` says whether a torch toggle makes sense. */
+  onReady(info: { torch: boolean; decoder: DecoderName }): void;
+  onProblem(problem: CameraProblem, detail: string): void;
 }
 
-interface Detector {
-  detect(source: CanvasImageSource): Promise<Array<{ rawValue: string }>>;
-}
+/** Pause between two decodes (after the previous one finished): light on the battery. */
+const FRAME_PAUSE_MS = 60;
 
-/** Interval between two decode attempts: fast enough for a counter, light on battery. */
-const FRAME_INTERVAL_MS = 120;
-/** Frames larger than this (longest side) are scaled down before jsQR. */
-const MAX_DECODE_SIDE = 960;
+/** What we ask for: the back camera, and enough pixels for a dense code at arm's length. */
+const CONSTRAINTS: MediaStreamConstraints = {
+  audio: false,
+  video: { facingMode: { ideal: "environment" }, width: { ideal: 1920 }, height: { ideal: 1080 } },
+};
+
+/** Track capabilities the standard library types do not list yet (Image Capture spec). */
+interface CameraCapabilities extends MediaTrackCapabilities {
+  focusMode?: string[];
+  torch?: boolean;
+}
 
 export class QrScanner {
   private stream: MediaStream | null = null;
+  private decoder: QrDecoder | null = null;
   private timer: number | null = null;
-  private detector: Detector | null = null;
-  private readonly canvas = document.createElement("canvas");
-  private busy = false;
   /** Set by `stop()`; a `start()` still awaiting the camera then releases it at once. */
   private stopped = false;
 
@@ -35,128 +44,119 @@ export class QrScanner {
 
   async start(): Promise<void> {
     if (!navigator.mediaDevices?.getUserMedia) {
-      this.handlers.onError(
-        "This browser gives no camera access here. Open the app over https (or localhost), or paste the code text.",
-      );
+      this.handlers.onProblem("insecure", "This browser gives no camera access to this page.");
       return;
     }
     let stream: MediaStream;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({
-        video: { facingMode: { ideal: "environment" } },
-        audio: false,
-      });
+      stream = await navigator.mediaDevices.getUserMedia(CONSTRAINTS);
     } catch (e) {
-      if (!this.stopped) this.handlers.onError(cameraErrorMessage(e));
+      if (!this.stopped) this.handlers.onProblem(problemOf(e), e instanceof Error ? e.message : String(e));
       return;
     }
-    this.detector = await makeDetector();
-    if (this.stopped) {
-      // Cancelled (or a code was pasted) while the camera was opening: no late scans.
-      stream.getTracks().forEach((t) => t.stop());
-      return;
-    }
+    if (this.stopped) return release(stream);
+    const decoder = await getDecoder();
+    if (this.stopped) return release(stream);
     this.stream = stream;
-    this.video.srcObject = this.stream;
+    this.decoder = decoder;
+    const track = stream.getVideoTracks()[0];
+    await continuousFocus(track);
+    this.video.srcObject = stream;
     this.video.setAttribute("playsinline", "true");
     this.video.muted = true;
     await this.video.play().catch(() => undefined);
-    if (this.stream) this.schedule();
+    if (!this.stream) return;
+    this.handlers.onReady({ torch: hasTorch(track), decoder: decoder.name });
+    this.schedule(0);
+  }
+
+  /** Switches the torch; resolves to whether it is now on. */
+  async setTorch(on: boolean): Promise<boolean> {
+    const track = this.stream?.getVideoTracks()[0];
+    if (!track || !hasTorch(track)) return false;
+    try {
+      await track.applyConstraints({ advanced: [{ torch: on } as MediaTrackConstraintSet] });
+      return on;
+    } catch {
+      return false;
+    }
   }
 
   stop(): void {
     this.stopped = true;
     if (this.timer !== null) window.clearTimeout(this.timer);
     this.timer = null;
-    this.stream?.getTracks().forEach((t) => t.stop());
+    if (this.stream) release(this.stream);
     this.stream = null;
+    this.decoder = null;
     this.video.srcObject = null;
   }
 
-  private schedule(): void {
-    this.timer = window.setTimeout(() => void this.tick(), FRAME_INTERVAL_MS);
+  private schedule(delay: number): void {
+    this.timer = window.setTimeout(() => void this.tick(), delay);
   }
 
   private async tick(): Promise<void> {
-    if (!this.stream || this.busy) return;
-    this.busy = true;
+    const decoder = this.decoder;
+    if (!this.stream || !decoder) return;
+    let text: string | null = null;
     try {
-      const text = await this.decodeFrame();
-      if (text !== null && this.stream) {
+      if (this.video.readyState >= 2) text = await decoder.decode(this.video);
+    } catch (e) {
+      if (!this.stream) return;
+      if (decoder.name === "zxing-wasm") {
         this.stop();
-        this.handlers.onText(text);
+        forgetDecoder();
+        this.handlers.onProblem("decoder", e instanceof Error ? e.message : String(e));
         return;
       }
-    } catch {
-      // A frame that fails to decode is normal (motion, glare): try the next one.
-    } finally {
-      this.busy = false;
+      // The native detector can throw on a frame (e.g. not ready yet): try the next one.
     }
-    if (this.stream) this.schedule();
-  }
-
-  private async decodeFrame(): Promise<string | null> {
-    const v = this.video;
-    if (v.readyState < 2 || v.videoWidth === 0) return null;
-    if (this.detector) {
-      const codes = await this.detector.detect(v);
-      return codes.length > 0 ? codes[0].rawValue : null;
+    if (!this.stream) return;
+    if (text) {
+      this.stop();
+      this.handlers.onText(text);
+      return;
     }
-    const scale = Math.min(1, MAX_DECODE_SIDE / Math.max(v.videoWidth, v.videoHeight));
-    const w = Math.round(v.videoWidth * scale);
-    const h = Math.round(v.videoHeight * scale);
-    return decodeImageSource(this.canvas, v, w, h);
+    this.schedule(FRAME_PAUSE_MS);
   }
 }
 
-/** Decodes a QR code in a still image (a photo picked from the gallery). */
-export async function decodeImageFile(file: Blob): Promise<string | null> {
-  const bitmap = await createImageBitmap(file);
-  const scale = Math.min(1, 1600 / Math.max(bitmap.width, bitmap.height));
-  const canvas = document.createElement("canvas");
-  return decodeImageSource(canvas, bitmap, Math.round(bitmap.width * scale), Math.round(bitmap.height * scale));
+function release(stream: MediaStream): void {
+  stream.getTracks().forEach((t) => t.stop());
 }
 
-function decodeImageSource(canvas: HTMLCanvasElement, src: CanvasImageSource, w: number, h: number): string | null {
-  canvas.width = w;
-  canvas.height = h;
-  const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  if (!ctx) return null;
-  ctx.drawImage(src, 0, 0, w, h);
-  const img = ctx.getImageData(0, 0, w, h);
-  const found = jsQR(img.data, w, h, { inversionAttempts: "attemptBoth" });
-  return found && found.data ? found.data : null;
-}
-
-async function makeDetector(): Promise<Detector | null> {
-  const BD = (globalThis as unknown as { BarcodeDetector?: BarcodeDetectorCtor }).BarcodeDetector;
-  if (!BD) return null;
+function capabilities(track: MediaStreamTrack): CameraCapabilities {
   try {
-    const formats = await BD.getSupportedFormats();
-    if (!formats.includes("qr_code")) return null;
-    return new BD({ formats: ["qr_code"] });
+    return (track.getCapabilities?.() ?? {}) as CameraCapabilities;
   } catch {
-    return null;
+    return {};
   }
 }
 
-interface BarcodeDetectorCtor {
-  new (opts: { formats: string[] }): Detector;
-  getSupportedFormats(): Promise<string[]>;
+function hasTorch(track: MediaStreamTrack): boolean {
+  return capabilities(track).torch === true;
 }
 
-function cameraErrorMessage(e: unknown): string {
+/** Continuous autofocus where the camera offers it (Android Chrome); a no-op elsewhere. */
+async function continuousFocus(track: MediaStreamTrack): Promise<void> {
+  if (!capabilities(track).focusMode?.includes("continuous")) return;
+  await track.applyConstraints({ advanced: [{ focusMode: "continuous" } as MediaTrackConstraintSet] }).catch(() => undefined);
+}
+
+function problemOf(e: unknown): CameraProblem {
   const name = e instanceof DOMException ? e.name : "";
   switch (name) {
     case "NotAllowedError":
     case "SecurityError":
-      return "Camera access was refused. Allow the camera for this page in the browser settings, or paste the code text.";
+      return "denied";
     case "NotFoundError":
     case "OverconstrainedError":
-      return "No camera was found on this device. Paste the code text instead.";
+      return "missing";
     case "NotReadableError":
-      return "The camera is busy in another app. Close it and try again.";
+    case "AbortError":
+      return "busy";
     default:
-      return `The camera could not start (${name || String(e)}).`;
+      return "other";
   }
 }
