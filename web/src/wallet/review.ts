@@ -24,6 +24,7 @@ export function reviewScreen(req: VerifiedRequest, officeLabel: string, profile:
   const banner = h("div", { "data-testid": "review-banner" });
   const share = (): void => {
     const d = decide(rows, profile);
+    rows.forEach((r) => r.refresh());
     if (d === null) {
       banner.replaceChildren(notice("error", "Check the marked details", "They do not fit what the office's form takes. Correct them, empty them, or untick them."));
       rows.find((r) => r.field.problem.textContent)?.field.control.scrollIntoView({ block: "center" });
@@ -32,7 +33,10 @@ export function reviewScreen(req: VerifiedRequest, officeLabel: string, profile:
     onShare(d);
   };
   // Saved values that do not fit are flagged before the citizen even presses Share.
-  for (const r of rows) if (profile[r.key]) r.field.check();
+  for (const r of rows) {
+    if (profile[r.key]) r.field.check();
+    r.refresh();
+  }
   const clearWhenFixed = (): void => {
     if (!rows.some((r) => r.field.problem.textContent)) banner.replaceChildren();
   };
@@ -117,12 +121,16 @@ function decide(rows: Row[], profile: Profile): Decision | null {
   return ok ? { answers, typed, fields } : null;
 }
 
+const BADGES: Record<string, string> = { shared: "will be shared", declined: "not shared", unavailable: "not available", check: "check this" };
+
 interface Row {
   key: string;
   label: string;
   el: HTMLElement;
   tick: HTMLInputElement;
   field: ValueField;
+  /** Updates the badge, dimming and enabling from the tick and the value's problem. */
+  refresh(): void;
 }
 
 function fieldRow(key: string, label: string, purpose: string, value: string, index: number): Row {
@@ -139,9 +147,9 @@ function fieldRow(key: string, label: string, purpose: string, value: string, in
     field.problem,
   );
   const refresh = (): void => {
-    const name = !tick.checked ? "declined" : field.control.value.trim() === "" && !field.problem.textContent ? "unavailable" : "shared";
+    const name = !tick.checked ? "declined" : field.problem.textContent ? "check" : field.control.value.trim() === "" ? "unavailable" : "shared";
     state.className = `badge ${name}`;
-    state.textContent = name === "shared" ? "will be shared" : name === "declined" ? "not shared" : "not available";
+    state.textContent = BADGES[name];
     el.classList.toggle("off", !tick.checked);
     field.control.disabled = !tick.checked;
     if (!tick.checked) field.problem.textContent = "";
@@ -152,6 +160,5 @@ function fieldRow(key: string, label: string, purpose: string, value: string, in
     refresh();
   });
   field.control.addEventListener("change", refresh);
-  refresh();
-  return { key, label, el, tick, field };
+  return { key, label, el, tick, field, refresh };
 }

@@ -172,12 +172,14 @@ test("a date an older wallet kept as 12/04/1987 is flagged, and not shared until
   await review.waitFor({ timeout: 20_000 });
   await noKeys("consent");
   assert.match(await page.getByTestId("problem-value-person.birth_date").innerText(), /could be 12 April 1987 or 4 December 1987/);
+  assert.equal(await page.getByTestId("state-person.birth_date").innerText(), "check this");
   await page.getByTestId("share").click();
   await page.getByTestId("review-banner").getByText("Check the marked details").waitFor();
   assert.equal(await page.getByTestId("response-qr").count(), 0, "nothing is shared while a value does not fit");
 
   await page.getByTestId("value-person.birth_date").fill("1987-04-12");
   assert.equal(await page.getByTestId("problem-value-person.birth_date").innerText(), "");
+  assert.equal(await page.getByTestId("state-person.birth_date").innerText(), "will be shared");
   await page.getByTestId("value-person.given_name").evaluate((e) => e.scrollIntoView({ block: "start" }));
   await docShot(page, "phone-wallet-consent");
   await page.getByTestId("share").click();
