@@ -39,7 +39,7 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
     app.wait_for("#subscription[data-state=subscribed]", SOON)
         .await;
     // The window as the citizen's phone films it (web/tests/e2e/desk-qr-camera uses it).
-    let shot = app.screenshot("request-qr").await;
+    let shot = screenshot_reading(&app, "request-qr", &request).await;
     let code = app.text_of("#match-code", SOON).await;
     save_desk_fixture(&shot, &request, &office, &code);
     assert_citizen_view(&app, &request).await;

@@ -2,8 +2,8 @@
 //! as a desk, open the form, read its request QR, sample answers by vocabulary key, and
 //! check what the window filled and what its deletion receipt lists.
 
-use std::path::Path;
-use std::time::Duration;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use formdesk_protocol::forms::FormDef;
 
@@ -11,6 +11,8 @@ use crate::app_relay::TestRelay;
 use crate::app_util::{target_dir, workspace_bin, workspace_root, AppSession};
 
 pub(crate) const SOON: Duration = Duration::from_secs(10);
+/// How long the screen may take to show what the window's DOM already holds.
+const PAINTED: Duration = Duration::from_secs(30);
 
 /// Sample answers by vocabulary key (fiction).
 pub(crate) fn sample(key: &str) -> &'static str {
@@ -115,17 +117,7 @@ pub(crate) async fn assert_citizen_view(app: &AppSession, request: &str) {
     let big = "(() => { const q = document.querySelector('#citizen-qr').getBoundingClientRect(); \
                return q.height >= 0.7 * window.innerHeight && q.bottom <= window.innerHeight ? q.height : false; })()";
     app.wait_js(big, SOON).await;
-    let shot = app.screenshot("citizen-view").await;
-    let scan = workspace_bin("formdesk-scanner", "formdesk-scan");
-    let out = std::process::Command::new(scan)
-        .arg(&shot)
-        .output()
-        .expect("run formdesk-scan");
-    let line = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        line.contains(request),
-        "the citizen view's QR reads off the screen: {line}"
-    );
+    screenshot_reading(app, "citizen-view", request).await;
     app.client
         .execute(
             "document.dispatchEvent(new KeyboardEvent('keydown', {key: 'Escape'})); return true;",
@@ -135,6 +127,29 @@ pub(crate) async fn assert_citizen_view(app: &AppSession, request: &str) {
         .expect("press Esc");
     app.wait_js("document.querySelector('#citizen-view') === null", SOON)
         .await;
+}
+
+/// A screenshot of the screen in which `formdesk-scan` reads `request`. The window's paint
+/// can lag its DOM on a loaded machine (a shot 400 ms after the QR appeared has shown the
+/// form before "Request data"), so it is retaken until the code reads, within `PAINTED`.
+pub(crate) async fn screenshot_reading(app: &AppSession, name: &str, request: &str) -> PathBuf {
+    let scan = workspace_bin("formdesk-scanner", "formdesk-scan");
+    let deadline = Instant::now() + PAINTED;
+    loop {
+        let shot = app.screenshot(name).await;
+        let out = std::process::Command::new(&scan)
+            .arg(&shot)
+            .output()
+            .expect("run formdesk-scan");
+        let line = String::from_utf8_lossy(&out.stdout);
+        if line.contains(request) {
+            return shot;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{name}: the request QR does not read off the screen: {line}"
+        );
+    }
 }
 
 /// Saves the form window's screenshot with its request for the phone tests (web/tests/
