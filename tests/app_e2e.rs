@@ -103,7 +103,7 @@ async fn answer_posted_by_a_phone_fills_the_form_window_then_the_relay_forgets_i
     let js =
         "document.querySelector('#receipt-qr').scrollIntoView({block: 'center'}); return true;";
     app.client.execute(js, vec![]).await.expect("scroll");
-    let shot = app.screenshot("receipt").await;
+    let shot = screenshot_reading(&app, "receipt", &receipt).await;
     let png = std::fs::read(&shot).expect("the screen with the receipt QR");
     let printed = tokio::task::spawn_blocking(move || wallet.receipt(&png))
         .await

@@ -129,10 +129,11 @@ pub(crate) async fn assert_citizen_view(app: &AppSession, request: &str) {
         .await;
 }
 
-/// A screenshot of the screen in which `formdesk-scan` reads `request`. The window's paint
-/// can lag its DOM on a loaded machine (a shot 400 ms after the QR appeared has shown the
-/// form before "Request data"), so it is retaken until the code reads, within `PAINTED`.
-pub(crate) async fn screenshot_reading(app: &AppSession, name: &str, request: &str) -> PathBuf {
+/// A screenshot of the screen in which `formdesk-scan` reads the QR text `text`. The
+/// window's paint can lag its DOM on a loaded machine (a shot 400 ms after the request QR
+/// appeared has shown the form before "Request data"; one after scrolling to the receipt
+/// QR showed none), so it is retaken until the code reads, within `PAINTED`.
+pub(crate) async fn screenshot_reading(app: &AppSession, name: &str, text: &str) -> PathBuf {
     let scan = workspace_bin("formdesk-scanner", "formdesk-scan");
     let deadline = Instant::now() + PAINTED;
     loop {
@@ -142,12 +143,12 @@ pub(crate) async fn screenshot_reading(app: &AppSession, name: &str, request: &s
             .output()
             .expect("run formdesk-scan");
         let line = String::from_utf8_lossy(&out.stdout);
-        if line.contains(request) {
+        if line.contains(text) {
             return shot;
         }
         assert!(
             Instant::now() < deadline,
-            "{name}: the request QR does not read off the screen: {line}"
+            "{name}: the QR does not read off the screen: {line}"
         );
     }
 }

@@ -205,7 +205,10 @@ impl AppSession {
             cmd.env(k, v);
         }
         let driver = ProcessGuard::spawn("tauri-driver", cmd);
+        // tauri-driver listens at once but starts WebKitWebDriver beside it; a session asked
+        // for before that listens fails with "connection refused" (seen on a loaded machine).
         wait_for_port(port, Duration::from_secs(20));
+        wait_for_port(native_port, Duration::from_secs(20));
         let client = connect(port, &app).await;
         AppSession {
             client,
