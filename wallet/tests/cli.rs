@@ -173,8 +173,9 @@ fn a_request_outside_the_signed_template_is_refused() {
     );
 }
 
-#[test]
-fn receipts_attach_to_history_and_tampered_ones_are_rejected() {
+/// A trusting wallet that answered a patient-intake request for the given name (Ann) and
+/// the allergies (as `allergies` says).
+fn answered_intake(allergies: &[&str]) -> (Desk, formdesk_protocol::RequestBody) {
     let desk = Desk::new();
     desk.trust_office();
     let (png, body, _) = desk.request(
@@ -182,18 +183,25 @@ fn receipts_attach_to_history_and_tampered_ones_are_rejected() {
         &["person.given_name", "health.allergies"],
         now(),
     );
-    let out = desk.wallet(&[
+    let resp = desk.path("resp.png");
+    let mut args = vec![
         "respond",
         png.to_str().unwrap(),
         "--out",
-        desk.path("resp.png").to_str().unwrap(),
+        resp.to_str().unwrap(),
         "--set",
         "person.given_name=Ann",
-        "--set",
-        "health.allergies=none",
-        "--yes",
-    ]);
+    ];
+    args.extend_from_slice(allergies);
+    args.push("--yes");
+    let out = desk.wallet(&args);
     assert!(out.status.success(), "{}", stderr(&out));
+    (desk, body)
+}
+
+#[test]
+fn receipts_attach_to_history_and_tampered_ones_are_rejected() {
+    let (desk, body) = answered_intake(&["--set", "health.allergies=none"]);
     let receipt = ReceiptBody {
         request_id: body.request_id,
         form_id: body.form_id.clone(),
@@ -232,6 +240,47 @@ fn receipts_attach_to_history_and_tampered_ones_are_rejected() {
         "{h}"
     );
     assert!(!h.contains("deletion not confirmed"), "{h}");
+}
+
+#[test]
+fn a_receipt_listing_a_field_not_shared_is_refused_and_not_attached() {
+    let (desk, body) = answered_intake(&["--decline", "health.allergies"]);
+    let receipt = |fields: &[&str]| {
+        let r = ReceiptBody {
+            request_id: body.request_id,
+            form_id: body.form_id.clone(),
+            office_name: body.office_name.clone(),
+            fields_received: fields.iter().map(|f| f.to_string()).collect(),
+            relay_deleted_at: now(),
+            office_retains: "the completed registration form".into(),
+            office_retention_days: 30,
+            issued_at: now(),
+        };
+        let name = format!("receipt-{}.png", fields.len());
+        desk.png(&name, &sign_receipt(&office(), &r).unwrap())
+    };
+    for (fields, named) in [
+        (
+            &["person.given_name", "health.allergies"][..],
+            "health.allergies",
+        ),
+        (
+            &["person.given_name", "person.birth_date"][..],
+            "person.birth_date",
+        ),
+    ] {
+        let out = desk.wallet(&["receipt", receipt(fields).to_str().unwrap()]);
+        let err = stderr(&out);
+        assert!(!out.status.success(), "{err}");
+        assert!(
+            err.contains(named) && err.contains("did not share"),
+            "{err}"
+        );
+        assert!(stdout(&desk.wallet(&["history"])).contains("deletion not confirmed"));
+    }
+    let out = desk.wallet(&["receipt", receipt(&["person.given_name"]).to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stdout(&desk.wallet(&["history"])).contains("deletion not confirmed"));
 }
 
 /// One character changed so that the code still decodes but the signature fails.

@@ -45,6 +45,15 @@ pub fn run(home: &Home, path: &Path) -> Result<()> {
     if entry.office_key != v.office_key {
         bail!("the receipt is signed by another office than the one that asked: not attached");
     }
+    let shared: Vec<&str> = entry
+        .fields
+        .iter()
+        .filter(|f| f.outcome == "shared")
+        .map(|f| f.key.as_str())
+        .collect();
+    if let Err(e) = b.check_against(&entry.form_id, &shared) {
+        bail!("{e}: not attached");
+    }
     entry.receipt = Some(ReceiptRecord {
         relay_deleted_at: b.relay_deleted_at,
         fields_received: b.fields_received.clone(),

@@ -2,7 +2,7 @@
 // consent screen → sealed answer shown full screen → sharing history (no values) with
 // deletion receipts. Every scan is routed by its prefix (request, office key, receipt).
 
-import { CLOCK_SKEW_SECS, QrError, type VerifiedRequest, decodeRequestUnverified, fingerprint, keyToBase64Url, matchCode, parseOfficeKey, requestIdHex, retentionStatement, sealResponse, sniff, verifyReceipt, verifyRequest } from "../shared/qr";
+import { CLOCK_SKEW_SECS, QrError, checkReceiptAgainst, type VerifiedRequest, decodeRequestUnverified, fingerprint, keyToBase64Url, matchCode, parseOfficeKey, requestIdHex, retentionStatement, sealResponse, sniff, verifyReceipt, verifyRequest } from "../shared/qr";
 import { qrSvg } from "../shared/qrview";
 import { installCard, watchInstall } from "../shared/install";
 import { warmDecoder } from "../shared/scan/decoder";
@@ -15,6 +15,7 @@ import { introScreen } from "./intro";
 import { officesScreen, trustOffice } from "./offices";
 import { type Decision, reviewScreen } from "./review";
 import { WalletStore } from "./store";
+import { fieldLabel } from "../shared/vocab";
 
 let store: WalletStore;
 /** A request refused only because its office was unknown: reopened once the key is added. */
@@ -174,6 +175,21 @@ async function attachReceipt(text: string): Promise<void> {
           "error",
           "Receipt refused: signed by another office",
           `This receipt is signed with key ${fingerprint(r.officeKey)}, not by the office that asked for your data (key ${fingerprint(parseOfficeKey(entry.officeKey).key)}). It was not attached; ask the desk for the receipt again.`,
+        ),
+      );
+    }
+    // It may list only what this answer shared (docs/qr-format.md §5).
+    try {
+      const shared = entry.fields.filter((f) => f.outcome === "shared").map((f) => f.key);
+      checkReceiptAgainst(r.body, entry.formId, shared);
+    } catch {
+      const stray = r.body.fieldsReceived.filter((k) => !entry.fields.some((f) => f.key === k && f.outcome === "shared"));
+      const named = stray.map((k) => `"${fieldLabel(k, entry.fields.find((f) => f.key === k)?.label)}"`).join(", ");
+      return history(
+        notice(
+          "error",
+          "Receipt refused: it does not match your answer",
+          `${named ? `This receipt says the office received ${named}, which you did not share.` : "This receipt is for another form than your answer."} It was not attached; ask the desk for the receipt again.`,
         ),
       );
     }

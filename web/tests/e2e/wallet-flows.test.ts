@@ -138,18 +138,23 @@ test("the history lists the answer without values and says deletion not confirme
 });
 
 test("a tampered receipt is rejected and a genuine one confirms the deletion", async () => {
-  const receipt = office.signReceipt({
-    requestId: first.requestId,
-    formId: first.formId,
-    fieldsReceived: ["person.given_name", "person.family_name"],
-    relayDeletedAt: now + 30,
-    officeRetains: "the completed change-of-address form",
-    days: 90,
-    issuedAt: now + 60,
-  });
+  const receiptOf = (fieldsReceived: string[]) =>
+    office.signReceipt({
+      requestId: first.requestId,
+      formId: first.formId,
+      fieldsReceived,
+      relayDeletedAt: now + 30,
+      officeRetains: "the completed change-of-address form",
+      days: 90,
+      issuedAt: now + 60,
+    });
+  const receipt = receiptOf(["person.given_name", "person.family_name"]);
   const tampered = receipt.slice(0, 20) + (receipt[20] === "A" ? "B" : "A") + receipt.slice(21);
+  // Genuine, but it lists the street, which the citizen declined (docs/qr-format.md §5).
+  const overclaiming = receiptOf(["person.given_name", "address.street"]);
   for (const [text, expect] of [
     [tampered, /Receipt rejected/],
+    [overclaiming, /Receipt refused: it does not match your answer/],
     [receipt, /Deletion receipt verified/],
   ] as const) {
     await pasteCode(page, text, "receipt-paste");

@@ -1,15 +1,18 @@
 //! Small CBOR helpers over `ciborium::Value`: building maps with integer keys in ascending
-//! order (so encodings are deterministic and signatures reproducible), and a `MapReader`
+//! order (so encodings are deterministic and signatures reproducible), decoding only what
+//! passes `strict::check` (deterministic encoding, docs/qr-format.md §1), and a `MapReader`
 //! that takes typed fields out with errors naming the field. Unknown map keys are ignored,
 //! which lets a later minor revision add optional entries.
 
 use ciborium::Value;
 
+use super::strict::{self, Violation};
 use super::QrKind;
 use crate::error::{Error, Result};
 
-/// Deepest nesting accepted when decoding (our payloads are at most 4 deep).
-const RECURSION_LIMIT: usize = 16;
+/// ciborium's own nesting guard, set above `strict::MAX_DEPTH` so that it never bites on
+/// input the strict check passed (it counts arrays and maps, as the check does).
+const RECURSION_LIMIT: usize = 2 * strict::MAX_DEPTH;
 
 /// Encodes a value (definite lengths, shortest integer heads).
 pub(crate) fn to_bytes(v: &Value) -> Vec<u8> {
@@ -18,8 +21,12 @@ pub(crate) fn to_bytes(v: &Value) -> Vec<u8> {
     out
 }
 
-/// Decodes exactly one CBOR item filling all of `bytes`.
+/// Decodes exactly one deterministic CBOR item filling all of `bytes`.
 pub(crate) fn from_bytes(kind: QrKind, bytes: &[u8]) -> Result<Value> {
+    strict::check(bytes).map_err(|v| match v {
+        Violation::Truncated => Error::Truncated { kind },
+        Violation::Rule(rule) => Error::malformed(kind, format!("bad CBOR ({rule})")),
+    })?;
     let mut rest = bytes;
     let v: Value = ciborium::de::from_reader_with_recursion_limit(&mut rest, RECURSION_LIMIT)
         .map_err(|e| match e {

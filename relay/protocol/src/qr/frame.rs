@@ -38,8 +38,9 @@ pub(crate) fn split_prefix(text: &str) -> Result<(QrKind, char, &str)> {
         return Err(Error::BadPrefix);
     }
     let kind = QrKind::from_letter(b[2] as char).ok_or(Error::BadPrefix)?;
+    // Version characters are `0-9` and `A-Z` (the QR alphanumeric set has no lowercase).
     let version = b[3] as char;
-    if !version.is_ascii_alphanumeric() {
+    if !(version.is_ascii_digit() || version.is_ascii_uppercase()) {
         return Err(Error::BadPrefix);
     }
     Ok((kind, version, &text[5..]))
@@ -86,17 +87,35 @@ fn base45_decode(kind: QrKind, text: &str) -> Result<Vec<u8>> {
     base45::decode(text).map_err(|_| Error::malformed(kind, "invalid Base45 triplet"))
 }
 
+/// Inflates a raw DEFLATE stream that must end exactly at the end of `body`: bytes after
+/// the final block would be outside what the signature's reader looks at, so they are an
+/// error rather than ignored (a changed text must never verify).
 fn inflate(kind: QrKind, body: &[u8]) -> Result<Vec<u8>> {
+    use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
     use miniz_oxide::inflate::TINFLStatus;
-    miniz_oxide::inflate::decompress_to_vec_with_limit(body, MAX_INFLATED).map_err(|e| {
-        match e.status {
-            TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
-                Error::Truncated { kind }
-            }
-            TINFLStatus::HasMoreOutput => Error::malformed(kind, "payload too large"),
-            _ => Error::malformed(kind, "corrupt compressed payload"),
+    // One byte more than allowed, so that a payload over the limit is told from one at it.
+    let mut out = vec![0u8; MAX_INFLATED + 1];
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF;
+    let (status, consumed, written) =
+        decompress(&mut DecompressorOxide::new(), body, &mut out, 0, flags);
+    match status {
+        TINFLStatus::Done if written > MAX_INFLATED => {
+            Err(Error::malformed(kind, "payload too large"))
         }
-    })
+        TINFLStatus::Done if consumed != body.len() => Err(Error::malformed(
+            kind,
+            "trailing bytes after the compressed data",
+        )),
+        TINFLStatus::Done => {
+            out.truncate(written);
+            Ok(out)
+        }
+        TINFLStatus::FailedCannotMakeProgress | TINFLStatus::NeedsMoreInput => {
+            Err(Error::Truncated { kind })
+        }
+        TINFLStatus::HasMoreOutput => Err(Error::malformed(kind, "payload too large")),
+        _ => Err(Error::malformed(kind, "corrupt compressed payload")),
+    }
 }
 
 #[cfg(test)]

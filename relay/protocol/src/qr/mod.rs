@@ -3,6 +3,7 @@
 //! randomness as an `rng` argument.
 //!
 //! - `frame`: `FD<kind><version>:` + Base45(flag ‖ optionally deflated CBOR).
+//! - `strict`: the deterministic-CBOR reading rules, checked before any decoding.
 //! - `cbor`: integer-keyed CBOR maps, typed readers.
 //! - `ids`: `RequestId` (16 bytes, 32 hex chars) and nonces.
 //! - `key`: the office's Ed25519 `OfficeKey` / `OfficePublicKey`, the `FDK1:` key text.
@@ -25,6 +26,7 @@ mod request;
 mod response;
 mod secret;
 mod signed;
+mod strict;
 
 use std::fmt;
 
@@ -48,6 +50,7 @@ pub use secret::{EphemeralSecret, RequestSecret};
 pub mod testing {
     pub use super::request::sign_request_unchecked;
     pub use super::response::{seal_with, seal_with_wallet_secret};
+    pub use super::signed::seal_bytes;
 }
 
 /// The format version this build reads and writes (the digit after the kind letter).

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::cbor::{self, MapReader};
 use super::{signed, OfficeKey, OfficePublicKey, QrKind, RequestId};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 const KIND: QrKind = QrKind::Receipt;
 
@@ -65,6 +65,33 @@ impl ReceiptBody {
             office_retention_days: m.u32(6, "office retention days")?,
             issued_at: m.u64(7, "issue time")?,
         })
+    }
+}
+
+impl ReceiptBody {
+    /// Checks the receipt against the wallet's own record of its answer before it is
+    /// attached (docs/qr-format.md §5): the same form, and every key listed once and shared
+    /// by the citizen — a receipt listing a key never requested, declined or unavailable
+    /// states something that did not happen.
+    pub fn check_against(&self, form_id: &str, shared: &[&str]) -> Result<()> {
+        if self.form_id != form_id {
+            return Err(Error::invalid(
+                KIND,
+                format!("it is for form {}, not {form_id}", self.form_id),
+            ));
+        }
+        for (i, key) in self.fields_received.iter().enumerate() {
+            if self.fields_received[..i].contains(key) {
+                return Err(Error::invalid(KIND, format!("it lists {key} twice")));
+            }
+            if !shared.contains(&key.as_str()) {
+                return Err(Error::invalid(
+                    KIND,
+                    format!("it lists {key}, which you did not share"),
+                ));
+            }
+        }
+        Ok(())
     }
 }
 

@@ -39,7 +39,7 @@ pub struct Retention {
     pub relay_deletes_on_delivery: bool,
     /// How long the office keeps the completed form, in days.
     pub office_days: u32,
-    /// Optional extra statement in the form's language.
+    /// Optional extra statement in the form's language; never empty (no note is `None`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
@@ -213,6 +213,12 @@ impl RequestBody {
         if self.expires_at <= self.issued_at {
             return Err(Error::invalid(KIND, "it expires before it is issued"));
         }
+        if self.retention.note.as_deref() == Some("") {
+            return Err(Error::invalid(
+                KIND,
+                "an empty retention note is written by leaving the note out",
+            ));
+        }
         Ok(())
     }
 
@@ -311,10 +317,14 @@ fn retention_from(items: Vec<Value>) -> Result<Retention> {
         .ok_or_else(|| Error::malformed(KIND, "retention lacks the office days"))?;
     let office_days = u32::try_from(cbor::as_u64(KIND, days, "office days")?)
         .map_err(|_| Error::malformed(KIND, "office days too large"))?;
+    // The note is a third element, present only when there is one (docs/qr-format.md §3).
     let note = it
         .next()
         .map(|n| cbor::as_text(KIND, n, "retention note"))
         .transpose()?;
+    if it.next().is_some() {
+        return Err(Error::malformed(KIND, "retention has more than 3 elements"));
+    }
     Ok(Retention {
         relay_deletes_on_delivery: relay,
         office_days,

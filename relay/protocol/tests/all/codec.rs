@@ -34,7 +34,7 @@ prop_compose! {
         version in any::<u32>(),
         days in any::<u32>(),
         ttl in 1u64..100_000,
-        note in prop::option::of(any::<String>()),
+        note in prop::option::of(any::<String>().prop_filter("a note is never empty", |s| !s.is_empty())),
     ) -> RequestBody {
         let keys: Vec<String> = keys.into_iter().collect();
         let mut template = keys.clone();

@@ -7,5 +7,6 @@ mod exchange;
 mod forms;
 #[cfg(feature = "render")]
 mod images;
+mod strict;
 mod util;
 mod vectors;

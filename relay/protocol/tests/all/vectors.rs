@@ -241,6 +241,55 @@ fn committed_vectors_match_the_code() {
     );
 }
 
+/// Every string of vectors.json (recursively).
+fn strings(v: &Value, out: &mut Vec<String>) {
+    match v {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|x| strings(x, out)),
+        Value::Object(o) => o.values().for_each(|x| strings(x, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_spec_quotes_the_vectors_exactly() {
+    // docs/qr-format.md §9: texts and hex are wrapped at 96 characters and joined with
+    // nothing between the lines (a line may end in a space that belongs to the text).
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/qr-format.md"
+    ))
+    .unwrap();
+    let spec = &doc[doc.find("## 9. Test vectors").unwrap()..doc.find("## 10.").unwrap()];
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors.json");
+    let mut known = Vec::new();
+    strings(
+        &serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap(),
+        &mut known,
+    );
+    let blocks: Vec<&str> = spec.split("```").skip(1).step_by(2).collect();
+    assert_eq!(
+        blocks.len(),
+        6,
+        "office key, request (body, text), answer, receipt (body, text)"
+    );
+    for block in blocks {
+        let lines: Vec<&str> = block
+            .trim_start_matches('\n')
+            .trim_end_matches('\n')
+            .split('\n')
+            .collect();
+        let (last, full) = lines.split_last().unwrap();
+        assert!(
+            full.iter().all(|l| l.len() == 96),
+            "a wrapped line is not 96 characters"
+        );
+        assert!(last.len() <= 96 && !last.is_empty());
+        let joined = lines.concat();
+        assert!(known.contains(&joined), "not in vectors.json: {joined}");
+    }
+}
+
 #[test]
 fn committed_vectors_verify_and_open() {
     let v = generate();

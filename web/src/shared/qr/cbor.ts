@@ -1,9 +1,11 @@
 // CBOR for the QR payloads: integer-keyed maps (JS `Map`), byte strings as Uint8Array,
-// definite lengths. `MapReader` takes typed entries out with errors naming the field; unknown
-// keys are ignored so a later minor revision may add optional entries.
+// definite lengths. Only what passes `checkStrict` (deterministic CBOR, docs/qr-format.md §1)
+// is decoded. `MapReader` takes typed entries out with errors naming the field; unknown keys
+// are ignored so a later minor revision may add optional entries.
 
 import { decode, encode } from "cborg";
 import { QrError, type QrKind, malformed, truncated } from "./errors";
+import { checkStrict } from "./strict";
 
 export type CborValue = unknown;
 
@@ -13,6 +15,8 @@ export function toCbor(v: CborValue): Uint8Array {
 }
 
 export function fromCbor(kind: QrKind, bytes: Uint8Array): CborValue {
+  const broken = checkStrict(bytes);
+  if (broken) throw broken.truncated ? truncated(kind) : malformed(kind, `bad CBOR (${broken.rule})`);
   try {
     return decode(bytes, { useMaps: true, rejectDuplicateMapKeys: true, allowUndefined: false });
   } catch (e) {

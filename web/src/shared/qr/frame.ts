@@ -26,7 +26,8 @@ export function sniff(text: string): { kind: QrKind; version: string } | null {
   const t = text.trim();
   if (t.length < 5 || !t.startsWith("FD") || t[4] !== ":") return null;
   const kind = LETTER_KIND[t[2]];
-  if (!kind || !/^[0-9A-Za-z]$/.test(t[3])) return null;
+  // Version characters are 0-9 and A-Z (the QR alphanumeric set has no lowercase).
+  if (!kind || !/^[0-9A-Z]$/.test(t[3])) return null;
   return { kind, version: t[3] };
 }
 
@@ -73,7 +74,21 @@ export function decodeFrame(expected: QrKind, text: string): Uint8Array {
   throw malformed(expected, `unknown flag byte ${bytes[0]}`);
 }
 
+/** Inflates a raw DEFLATE stream that must end exactly at the end of `body`: bytes after the
+ *  final block are an error, not ignored (a changed text must never verify). */
 function inflateLimited(kind: QrKind, body: Uint8Array): Uint8Array {
+  const out = inflateComplete(kind, body);
+  if (out === null) throw truncated(kind);
+  // A complete stream needs every one of its bytes (its last byte holds its last bits), so
+  // if the stream is still complete without the last byte, that byte came after it.
+  if (body.length > 0 && inflateQuiet(kind, body.subarray(0, body.length - 1)) !== null) {
+    throw malformed(kind, "trailing bytes after the compressed data");
+  }
+  return out;
+}
+
+/** The inflated payload, or null when the stream ends early; malformed when corrupt. */
+function inflateComplete(kind: QrKind, body: Uint8Array): Uint8Array | null {
   const chunks: Uint8Array[] = [];
   let total = 0;
   let done = false;
@@ -88,9 +103,16 @@ function inflateLimited(kind: QrKind, body: Uint8Array): Uint8Array {
   } catch (e) {
     if (e instanceof QrError) throw e;
     const msg = String((e as Error)?.message ?? e);
-    if (/unexpected EOF/i.test(msg)) throw truncated(kind);
+    if (/unexpected EOF/i.test(msg)) return null;
     throw malformed(kind, "corrupt compressed payload");
   }
-  if (!done) throw truncated(kind);
-  return concat(...chunks);
+  return done ? concat(...chunks) : null;
+}
+
+function inflateQuiet(kind: QrKind, body: Uint8Array): Uint8Array | null {
+  try {
+    return inflateComplete(kind, body);
+  } catch {
+    return null;
+  }
 }

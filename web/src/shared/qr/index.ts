@@ -17,4 +17,4 @@ export {
 } from "./request";
 export { matchCode } from "./matchcode";
 export { sealResponse, openResponse, peekResponse, type Outcome } from "./response";
-export { verifyReceipt, type ReceiptBody, type VerifiedReceipt } from "./receipt";
+export { verifyReceipt, checkReceiptAgainst, type ReceiptBody, type VerifiedReceipt } from "./receipt";

@@ -5,6 +5,7 @@
 
 import { toHex } from "../bytes";
 import { MapReader } from "./cbor";
+import { invalid } from "./errors";
 import { envelopeBody, openEnvelope, verifyEnvelope } from "./signed";
 
 export interface ReceiptBody {
@@ -40,4 +41,15 @@ export function verifyReceipt(text: string, trusted: Uint8Array[]): VerifiedRece
     },
     officeKey: env.signer,
   };
+}
+
+/** Checks a receipt against the wallet's own record of its answer before attaching it
+ *  (docs/qr-format.md §5): the same form, and every key listed once and shared by the
+ *  citizen — a key never requested, declined or unavailable did not reach the office. */
+export function checkReceiptAgainst(body: ReceiptBody, formId: string, shared: string[]): void {
+  if (body.formId !== formId) throw invalid("receipt", `it is for form ${body.formId}, not ${formId}`);
+  body.fieldsReceived.forEach((key, i) => {
+    if (body.fieldsReceived.slice(0, i).includes(key)) throw invalid("receipt", `it lists ${key} twice`);
+    if (!shared.includes(key)) throw invalid("receipt", `it lists ${key}, which you did not share`);
+  });
 }

@@ -71,8 +71,10 @@ export function bodyFromCbor(v: CborValue): RequestBody {
   const retention: Retention = {
     relayDeletesOnDelivery: asBool(ret[0]),
     officeDays: asUint("request", ret[1], "office days"),
+    // The note is a third element, present only when there is one (docs/qr-format.md §3).
     note: ret.length > 2 ? asText("request", ret[2], "retention note") : undefined,
   };
+  if (ret.length > 3) throw malformed("request", "retention has more than 3 elements");
   if (retention.officeDays > 0xffffffff) throw malformed("request", "office days too large");
   return {
     formId: m.text(0, "form id"),
@@ -108,6 +110,7 @@ export function checkBody(b: RequestBody): void {
   });
   if (b.nonce.length < 16 || b.nonce.length > 64) throw invalid("request", "the nonce must be 16 to 64 bytes");
   if (b.expiresAt <= b.issuedAt) throw invalid("request", "it expires before it is issued");
+  if (b.retention.note === "") throw invalid("request", "an empty retention note is written by leaving the note out");
 }
 
 /** Reads a request the way a wallet must. `now` in unix seconds. */
