@@ -2,6 +2,7 @@
 //! [`random_bytes`], the relay's source of unguessable bytes (ids, nonces).
 
 use std::cell::RefCell;
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use rand_core::{OsRng, RngCore};
@@ -52,10 +53,54 @@ pub fn now_ms() -> u64 {
         .unwrap_or(0)
 }
 
-/// A new submission id: 12 hex digits of creation time (ms) + 16 random hex digits, so
-/// sled keeps submissions in creation order and the janitor walks the oldest first.
+/// A new submission id: 12 hex digits of creation time (ms) + 16 hex digits that are random
+/// but larger than the previous id's when both fall in the same millisecond. Ids made by this
+/// process are strictly increasing, so sled keeps submissions in creation order (delivery
+/// and the janitor walk them oldest first) even for many ids made within one millisecond.
 pub fn new_submission_id(now_ms: u64) -> String {
-    format!("{:012x}{:016x}", now_ms & 0xffff_ffff_ffff, random_u64())
+    static CLOCK: Mutex<IdClock> = Mutex::new(IdClock::new());
+    let (ms, low) = CLOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .next(now_ms, random_u64());
+    format!("{:012x}{:016x}", ms, low)
+}
+
+/// The state behind [`new_submission_id`]: the last id's `(ms, low)`. A std Mutex: held for
+/// a few instructions, never across an await.
+struct IdClock {
+    last_ms: u64,
+    last_low: u64,
+}
+
+impl IdClock {
+    const fn new() -> IdClock {
+        IdClock {
+            last_ms: 0,
+            last_low: 0,
+        }
+    }
+
+    /// The next `(ms, low)` pair, strictly greater than the last one. A new millisecond
+    /// starts from a random 63-bit `low` (so 2^63 bumps fit before overflow); within the
+    /// same millisecond, or if the clock went back, `low` grows by 1 to 2^16 (a random
+    /// step keeps ids hard to guess). Overflow moves to the next millisecond.
+    fn next(&mut self, now_ms: u64, random: u64) -> (u64, u64) {
+        let now_ms = now_ms & 0xffff_ffff_ffff;
+        if now_ms > self.last_ms {
+            self.last_ms = now_ms;
+            self.last_low = random >> 1;
+        } else {
+            match self.last_low.checked_add(1 + (random & 0xffff)) {
+                Some(low) => self.last_low = low,
+                None => {
+                    self.last_ms += 1;
+                    self.last_low = random >> 1;
+                }
+            }
+        }
+        (self.last_ms, self.last_low)
+    }
 }
 
 /// Creation time encoded in a submission id.
@@ -74,11 +119,35 @@ mod tests {
 
     #[test]
     fn submission_ids_sort_by_time_and_carry_it() {
-        let a = new_submission_id(1_000);
-        let b = new_submission_id(2_000);
+        let mut clock = IdClock::new();
+        let (a_ms, a_low) = clock.next(1_000, random_u64());
+        let (b_ms, b_low) = clock.next(2_000, random_u64());
+        let a = format!("{:012x}{:016x}", a_ms, a_low);
+        let b = format!("{:012x}{:016x}", b_ms, b_low);
         assert!(a < b);
         assert_eq!(submission_time(&a), Some(1_000));
-        assert_eq!(a.len(), 28);
+        assert_eq!(new_submission_id(now_ms()).len(), 28);
+    }
+
+    #[test]
+    fn ids_made_in_a_tight_loop_sort_in_creation_order() {
+        let ids: Vec<String> = (0..10_000).map(|_| new_submission_id(now_ms())).collect();
+        for pair in ids.windows(2) {
+            assert!(pair[0] < pair[1], "{} then {}", pair[0], pair[1]);
+        }
+        assert!(submission_time(&ids[0]).unwrap() <= submission_time(&ids[9_999]).unwrap());
+    }
+
+    #[test]
+    fn ids_keep_order_when_the_clock_goes_back_or_low_overflows() {
+        let mut clock = IdClock::new();
+        let first = clock.next(5_000, u64::MAX);
+        let back = clock.next(4_000, 7);
+        assert!(back > first);
+        clock.last_low = u64::MAX - 3;
+        let wrapped = clock.next(4_000, 0xffff);
+        assert_eq!(wrapped.0, 5_001);
+        assert!(wrapped > back);
     }
 
     #[test]
